@@ -1,0 +1,92 @@
+/**
+ * The command-line contract. This module only declares options and routes; each command is imported when it
+ * runs, so `--help` and `--version` never load the AWS SDK.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+
+export interface GlobalOptions {
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  json?: boolean;
+  color: boolean;
+  verbose?: boolean;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success (audit: no check at or above --fail-on failed)
+  1    audit: a check at or above --fail-on failed
+  2    usage error: a bad flag or value, or a target file that already exists (nothing was changed)
+  3    AWS or runtime error: missing/expired credentials, a failed AWS call (named in the message)
+  130  interrupted (Ctrl-C) or the plan was declined`;
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command('iam-bootstrap');
+  program
+    .description('Secure a new AWS account in one run, and audit that it stays secure.')
+    .version(packageVersion(), '-V, --version')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config (default: the SDK credential chain)')
+    .option('--region <region>', 'region for STS and Organizations; IAM is global (default: env/profile, else us-east-1)')
+    .option('--endpoint-url <url>', 'send every AWS call to this URL (e.g. a moto or LocalStack emulator)')
+    .option('--json', 'print one JSON document on stdout; progress goes to stderr')
+    .option('--no-color', 'no colours (also NO_COLOR=1; off when stdout is not a terminal)')
+    .option('--verbose', "print each AWS call's service, operation, duration and outcome on stderr")
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  program
+    .command('init')
+    .description('Set the account alias and password policy, create an admin group and user, and enrol MFA.')
+    .addOption(new Option('--alias <alias>', 'account alias for the sign-in URL'))
+    .addOption(new Option('--no-alias', 'leave the account alias alone'))
+    .option('--replace-alias', 'allow replacing a different existing alias (the sign-in URL changes)')
+    .addOption(new Option('--password-policy <preset>', 'password policy preset: cis (default) or aws-default'))
+    .addOption(new Option('--no-password-policy', 'leave the password policy alone'))
+    .option('--min-password-length <n>', 'minimum password length, 6-128 (cis: 14)')
+    .option('--password-reuse-prevention <n>', 'number of previous passwords that cannot be reused, 1-24 (cis: 24)')
+    .option('--max-password-age <days>', 'days before a password expires, 1-1095 (cis: never)')
+    .option('--require-symbols', 'require at least one symbol')
+    .option('--no-require-symbols', 'do not require a symbol')
+    .option('--require-numbers', 'require at least one number')
+    .option('--no-require-numbers', 'do not require a number')
+    .option('--require-uppercase', 'require at least one uppercase letter')
+    .option('--no-require-uppercase', 'do not require an uppercase letter')
+    .option('--require-lowercase', 'require at least one lowercase letter')
+    .option('--no-require-lowercase', 'do not require a lowercase letter')
+    .option('--allow-users-to-change-password', 'let users change their own password')
+    .option('--no-allow-users-to-change-password', 'do not let users change their own password')
+    .option('--hard-expiry', 'an expired password can only be reset by an administrator')
+    .option('--admin-group <name>', 'name of the administrators group (default: Administrators)')
+    .option('--admin-policy <arn>', 'managed policy for the group, repeatable (default: AdministratorAccess)', collect)
+    .option('--no-require-mfa', 'do not add the inline policy that denies everything without MFA')
+    .option('--admin-user <name>', 'name of the admin IAM user (required with --yes)')
+    .option('--tag <key=value>', 'tag for the admin user, repeatable', collect)
+    .option('--password-stdin', 'read the console password from standard input instead of generating one')
+    .option('--password-reset-required', 'the user must choose a new password at first sign-in')
+    .option('--no-console-access', 'do not give the admin user a console password')
+    .option('--access-key', 'also create one access key (off by default: CIS advises none at initial setup)')
+    .option('--credentials-file <path>', 'CSV for new secrets (default: ./iam-bootstrap-<account>-<user>-credentials.csv)')
+    .option('--no-mfa', 'do not enrol an MFA device')
+    .option('--mfa-device-name <name>', 'name of the virtual MFA device (default: the user name)')
+    .option('--qr-png <path>', "also save AWS's QR code PNG here (it holds the MFA secret)")
+    .option('--mfa-secret-file <path>', 'scripted enrolment: save the otpauth:// URI here and enable MFA from it')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('-y, --yes', 'no prompts and no confirmation; a missing required value is an error')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (_opts, command: Command) => {
+      const { runInitCommand } = await import('./commands/init.js');
+      return runInitCommand(command);
+    });
+
+  return program;
+}

@@ -1,0 +1,215 @@
+/**
+ * init's flags → validated settings. Everything here runs before any AWS call that changes anything, and
+ * every problem is a UsageError (exit 2) naming the flag and the rule.
+ */
+import { dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import type { FileSystem } from '../context.js';
+import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
+import {
+  checkAccountAlias,
+  checkGroupName,
+  checkMfaDeviceName,
+  checkPasswordCharacters,
+  checkPolicyArn,
+  checkUserName,
+  parseIntegerInRange,
+  parseTag,
+  type Tag,
+} from '../lib/rules.js';
+
+export const DEFAULT_ADMIN_GROUP = 'Administrators';
+export const DEFAULT_ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+/** What commander hands us for `init` (strings as typed; `false` for a --no-x flag). */
+export interface InitFlags {
+  alias?: string | false;
+  replaceAlias?: boolean;
+  passwordPolicy?: string | false;
+  minPasswordLength?: string;
+  passwordReusePrevention?: string;
+  maxPasswordAge?: string;
+  requireSymbols?: boolean;
+  requireNumbers?: boolean;
+  requireUppercase?: boolean;
+  requireLowercase?: boolean;
+  allowUsersToChangePassword?: boolean;
+  hardExpiry?: boolean;
+  adminGroup?: string;
+  adminPolicy?: string[];
+  requireMfa?: boolean;
+  adminUser?: string;
+  tag?: string[];
+  passwordStdin?: boolean;
+  passwordResetRequired?: boolean;
+  consoleAccess?: boolean;
+  accessKey?: boolean;
+  credentialsFile?: string;
+  mfa?: boolean;
+  mfaDeviceName?: string;
+  qrPng?: string;
+  mfaSecretFile?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+/**
+ * Settings as far as flags determine them. A field left undefined in `ask` was not given and may be
+ * prompted for; with --yes it takes its default.
+ */
+export interface InitRequest {
+  dryRun: boolean;
+  yes: boolean;
+  passwordStdin: boolean;
+  /** undefined = ask (or, with --yes, leave alone); null = --no-alias */
+  alias: string | null | undefined;
+  replaceAlias: boolean;
+  /** undefined = ask (default cis); null = --no-password-policy */
+  preset: PresetName | null | undefined;
+  explicitPolicy: Partial<PasswordPolicy>;
+  adminGroup?: string;
+  adminPolicies: string[];
+  requireMfa: boolean;
+  adminUser?: string;
+  tags: Tag[];
+  passwordResetRequired: boolean;
+  consoleAccess?: boolean;
+  accessKey?: boolean;
+  credentialsFile?: string;
+  mfa?: boolean;
+  mfaDeviceName?: string;
+  qrPng?: string;
+  mfaSecretFile?: string;
+}
+
+const usage = (flag: string, rule: string) => new UsageError(`${flag}: ${rule}`);
+
+function check(flag: string, value: string, rule: (v: string) => string | undefined): string {
+  const problem = rule(value);
+  if (problem) throw usage(flag, `"${value}" ${problem}.`);
+  return value;
+}
+
+function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = parseIntegerInRange(text, min, max);
+  if (typeof n === 'string') throw usage(flag, `"${text}" ${n}.`);
+  return n;
+}
+
+/**
+ * `given` names the flags typed on the command line, so defaults can be told apart from choices
+ * (commander's getOptionValueSource).
+ */
+export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) => boolean): InitRequest {
+  const alias =
+    flags.alias === false ? null : flags.alias === undefined ? undefined : check('--alias', flags.alias, checkAccountAlias);
+
+  let preset: PresetName | null | undefined;
+  if (flags.passwordPolicy === false) preset = null;
+  else if (flags.passwordPolicy !== undefined) {
+    if (flags.passwordPolicy !== 'cis' && flags.passwordPolicy !== 'aws-default') {
+      throw usage('--password-policy', `unknown preset "${flags.passwordPolicy}"; choose cis or aws-default.`);
+    }
+    preset = flags.passwordPolicy;
+  }
+
+  const explicitPolicy: Partial<PasswordPolicy> = {};
+  const min = integer('--min-password-length', flags.minPasswordLength, 6, 128);
+  if (min !== undefined) explicitPolicy.MinimumPasswordLength = min;
+  const reuse = integer('--password-reuse-prevention', flags.passwordReusePrevention, 1, 24);
+  if (reuse !== undefined) explicitPolicy.PasswordReusePrevention = reuse;
+  const age = integer('--max-password-age', flags.maxPasswordAge, 1, 1095);
+  if (age !== undefined) explicitPolicy.MaxPasswordAge = age;
+  const booleans: [keyof InitFlags, keyof PasswordPolicy][] = [
+    ['requireSymbols', 'RequireSymbols'],
+    ['requireNumbers', 'RequireNumbers'],
+    ['requireUppercase', 'RequireUppercaseCharacters'],
+    ['requireLowercase', 'RequireLowercaseCharacters'],
+    ['allowUsersToChangePassword', 'AllowUsersToChangePassword'],
+    ['hardExpiry', 'HardExpiry'],
+  ];
+  for (const [flag, field] of booleans) {
+    if (typeof flags[flag] === 'boolean') (explicitPolicy as Record<string, unknown>)[field] = flags[flag];
+  }
+  if (preset === null && Object.keys(explicitPolicy).length) {
+    throw usage('--no-password-policy', 'cannot be combined with password policy settings such as --min-password-length.');
+  }
+  if (explicitPolicy.HardExpiry && !explicitPolicy.MaxPasswordAge) {
+    throw usage('--hard-expiry', 'needs --max-password-age <days>: without expiry there is nothing to enforce.');
+  }
+
+  const adminGroup = flags.adminGroup === undefined ? undefined : check('--admin-group', flags.adminGroup, checkGroupName);
+  const adminPolicies = (flags.adminPolicy ?? [DEFAULT_ADMIN_POLICY]).map((arn) => check('--admin-policy', arn, checkPolicyArn));
+  const adminUser = flags.adminUser === undefined ? undefined : check('--admin-user', flags.adminUser, checkUserName);
+  const tags = (flags.tag ?? []).map((text) => {
+    const tag = parseTag(text);
+    if (typeof tag === 'string') throw usage('--tag', `"${text}" ${tag}.`);
+    return tag;
+  });
+  if (new Set(tags.map((t) => t.Key)).size !== tags.length) throw usage('--tag', 'the same key is given twice.');
+  const mfaDeviceName =
+    flags.mfaDeviceName === undefined ? undefined : check('--mfa-device-name', flags.mfaDeviceName, checkMfaDeviceName);
+
+  const consoleAccess = given('consoleAccess') ? flags.consoleAccess !== false : undefined;
+  const mfa = given('mfa') ? flags.mfa !== false : undefined;
+  const yes = flags.yes === true;
+  const passwordStdin = flags.passwordStdin === true;
+
+  if (passwordStdin && consoleAccess === false) {
+    throw usage('--password-stdin', 'cannot be combined with --no-console-access.');
+  }
+  if (mfa === false && (flags.mfaSecretFile || flags.qrPng || flags.mfaDeviceName)) {
+    throw usage('--no-mfa', 'cannot be combined with --mfa-secret-file, --qr-png or --mfa-device-name.');
+  }
+  if (yes && !adminUser) throw usage('--yes', 'needs --admin-user <name>: there is no one to ask.');
+  if (yes && mfa !== false && !flags.mfaSecretFile) {
+    throw usage(
+      '--yes',
+      'MFA enrolment needs a person to scan a QR code; pass --mfa-secret-file <path> for scripted enrolment, or --no-mfa.',
+    );
+  }
+
+  return {
+    dryRun: flags.dryRun === true,
+    yes,
+    passwordStdin,
+    alias,
+    replaceAlias: flags.replaceAlias === true,
+    preset,
+    explicitPolicy,
+    adminGroup,
+    adminPolicies,
+    requireMfa: flags.requireMfa !== false,
+    adminUser,
+    tags,
+    passwordResetRequired: flags.passwordResetRequired === true,
+    consoleAccess: passwordStdin ? true : consoleAccess,
+    accessKey: given('accessKey') ? flags.accessKey === true : undefined,
+    credentialsFile: flags.credentialsFile,
+    mfa: flags.mfaSecretFile ? true : mfa,
+    mfaDeviceName,
+    qrPng: flags.qrPng,
+    mfaSecretFile: flags.mfaSecretFile,
+  };
+}
+
+/** Target files must not exist (secrets are never overwritten) and their folder must. */
+export async function checkTargetFile(fs: FileSystem, flag: string, path: string): Promise<string> {
+  const absolute = resolve(path);
+  if (await fs.exists(absolute)) throw usage(flag, `${absolute} already exists; files holding secrets are never overwritten.`);
+  const folder = dirname(absolute);
+  const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) throw usage(flag, `the folder ${folder} does not exist.`);
+  return absolute;
+}
+
+/** --password-stdin: the whole of standard input, less one trailing newline (as `echo` or a here-string adds). */
+export function parseStdinPassword(text: string): string {
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '') throw usage('--password-stdin', 'standard input was empty.');
+  const problem = checkPasswordCharacters(password);
+  if (problem) throw usage('--password-stdin', `the password ${problem}.`);
+  return password;
+}

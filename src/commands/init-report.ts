@@ -1,0 +1,104 @@
+/** How init's plan and result read, for people and for --json. No AWS calls, no prompts. */
+import type { Output } from '../io/output.js';
+import type { RootPosture } from '../steps/identity.js';
+import type { AccountIdentity, StepPlan, StepStatus } from '../steps/types.js';
+
+export interface NextStep {
+  id: 'root-mfa' | 'root-access-keys' | 'billing-access' | 'sign-in-as-admin';
+  text: string;
+}
+
+export interface InitResult {
+  account: {
+    id: string;
+    alias: string | null;
+    callerArn: string;
+    isRoot: boolean;
+    organization: AccountIdentity['organization'];
+  };
+  dryRun: boolean;
+  steps: { id: string; status: StepStatus; summary: string; changes: StepPlan['changes'] }[];
+  signInUrl: string;
+  credentialsFile: string | null;
+  mfaSerial: string | null;
+  nextSteps: NextStep[];
+}
+
+const MARK: Record<StepStatus, string> = { create: '+', update: '~', unchanged: '=', skip: '-' };
+
+export function describeIdentity(out: Output, account: AccountIdentity): string {
+  const s = out.style;
+  const who = account.isRoot ? s.yellow('root user') : account.callerArn;
+  const org = {
+    management: `management account of Organization ${account.organization.id ?? ''}`.trim(),
+    member: `member of Organization ${account.organization.id ?? ''} (management account ${account.organization.managementAccountId ?? 'unknown'})`,
+    none: 'not in an AWS Organization',
+    unknown: 'Organization membership unknown (no organizations:DescribeOrganization permission)',
+  }[account.organization.role];
+  return `Account ${s.bold(account.accountId)} — signed in as ${who}\n  ${org}`;
+}
+
+export function renderPlan(out: Output, plans: StepPlan[]): string {
+  const s = out.style;
+  const colour: Record<StepStatus, (t: string) => string> = { create: s.green, update: s.yellow, unchanged: s.dim, skip: s.dim };
+  const width = Math.max(...plans.map((p) => p.title.length));
+  const lines: string[] = [];
+  for (const p of plans) {
+    lines.push(colour[p.status](`${MARK[p.status]} ${p.title.padEnd(width)}  ${p.status.padEnd(9)} ${p.summary}`));
+    if (p.status === 'unchanged' || p.status === 'skip') continue;
+    for (const c of p.changes) {
+      const arrow = c.from !== undefined && c.to !== undefined ? `${show(c.from)} → ${show(c.to)}` : show(c.to ?? c.from);
+      lines.push(`      ${c.field}: ${arrow}${c.note ? s.dim(` (${c.note})`) : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function nextSteps(account: AccountIdentity, posture: RootPosture, adminUser: string, adminHasConsole: boolean): NextStep[] {
+  const steps: NextStep[] = [];
+  if (!posture.rootMfaEnabled) {
+    steps.push({
+      id: 'root-mfa',
+      text: 'Enable MFA for the root user (no API can): sign in as root → account menu → Security credentials → Assign MFA device.',
+    });
+  }
+  if (posture.rootAccessKeysPresent) {
+    steps.push({
+      id: 'root-access-keys',
+      text: 'Delete the root user\'s access keys: sign in as root → Security credentials → Access keys → Delete.',
+    });
+  }
+  if (account.isRoot) {
+    steps.push({
+      id: 'billing-access',
+      text: 'Allow IAM users to see billing (console only, root only): account menu → Account → "IAM user and role access to Billing information" → Edit → Activate.',
+    });
+    if (adminHasConsole) {
+      steps.push({
+        id: 'sign-in-as-admin',
+        text: `Sign out of the root user and sign in as ${adminUser} at the sign-in URL; keep root for the few tasks that need it.`,
+      });
+    }
+  }
+  return steps;
+}
+
+export function renderSummary(out: Output, result: InitResult): string {
+  const s = out.style;
+  const lines = [
+    '',
+    s.bold(result.dryRun ? 'Dry run: nothing was changed.' : 'Done.'),
+    `  Sign-in URL:       ${result.signInUrl}`,
+  ];
+  if (result.credentialsFile) lines.push(`  Credentials file:  ${result.credentialsFile} (mode 0600; store it safely, then delete it)`);
+  if (result.mfaSerial) lines.push(`  MFA device:        ${result.mfaSerial}`);
+  if (result.nextSteps.length) {
+    lines.push('', s.bold('Only a person can do these, in the AWS console:'));
+    result.nextSteps.forEach((n, i) => lines.push(`  ${i + 1}. ${n.text}`));
+  }
+  return lines.join('\n');
+}

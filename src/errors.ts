@@ -1,0 +1,155 @@
+/**
+ * Every failure the tool can report, and the one mapping from failure to exit code.
+ * Commands throw these; only src/index.ts turns them into an exit code.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  /** audit: a check at or above --fail-on failed */
+  checksFailed: 1,
+  usage: 2,
+  runtime: 3,
+  interrupted: 130,
+} as const;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly exitCode = ExitCode.usage;
+}
+
+/** The operator pressed Ctrl-C or declined the plan. */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  readonly exitCode: number;
+  constructor(message = 'Interrupted.', exitCode: number = ExitCode.interrupted) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** A runtime failure that is not an AWS API error (a file we could not write, MFA codes rejected). */
+export class RuntimeError extends Error {
+  override readonly name = 'RuntimeError';
+  readonly exitCode = ExitCode.runtime;
+  constructor(
+    message: string,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Not a failure: a command that finished and has a non-zero result to report (audit's exit 1), already
+ * printed. Thrown so that the exit code, like every other, is decided in src/index.ts.
+ */
+export class ExitWith extends Error {
+  override readonly name = 'ExitWith';
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+/** No credentials, or credentials AWS rejects: the fix is always the same advice. */
+export class CredentialsError extends Error {
+  override readonly name = 'CredentialsError';
+  readonly exitCode = ExitCode.runtime;
+}
+
+export const CREDENTIALS_HELP = [
+  'Provide AWS credentials in one of these ways:',
+  '  - a named profile:        iam-bootstrap --profile <name> ...   (or AWS_PROFILE=<name>)',
+  '  - IAM Identity Center:    aws sso login --profile <name>, then --profile <name>',
+  '  - environment variables:  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)',
+  '  - AWS CloudShell:         credentials are already there; run the command in CloudShell',
+].join('\n');
+
+/** Error codes AWS uses when the credentials themselves are the problem. */
+const CREDENTIAL_ERROR_CODES = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'TokenRefreshRequired',
+]);
+
+/** Shape of an AWS SDK v3 service error (and of our annotation on it). */
+interface AwsErrorLike {
+  name?: string;
+  message?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
+  /** Set by the client middleware in src/aws/clients.ts: "iam:CreateUser". */
+  $awsCall?: string;
+}
+
+/**
+ * The AWS error code of `err` without the SDK's "Exception" suffix, so that
+ * `NoSuchEntityException` (modelled) and `AccessDenied` (unmodelled) compare alike.
+ */
+export function awsErrorCode(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as AwsErrorLike;
+  if (!e.$metadata && !e.$fault && !e.Code) return undefined;
+  const raw = e.Code ?? e.name ?? '';
+  return raw.endsWith('Exception') ? raw.slice(0, -'Exception'.length) : raw;
+}
+
+export function isAwsError(err: unknown, ...codes: string[]): boolean {
+  const code = awsErrorCode(err);
+  return code !== undefined && codes.some((c) => c === code || `${c}Exception` === code);
+}
+
+function isCredentialsProviderError(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name ?? '';
+  return name === 'CredentialsProviderError' || name === 'TokenProviderError';
+}
+
+export interface ReportedError {
+  exitCode: number;
+  message: string;
+}
+
+/** The single place that decides what the operator reads and which exit code the process returns. */
+export function describeError(err: unknown): ReportedError {
+  if (err instanceof ExitWith) return { exitCode: err.exitCode, message: '' };
+  if (err instanceof UsageError) return { exitCode: ExitCode.usage, message: `Error: ${err.message}` };
+  if (err instanceof AbortError) return { exitCode: err.exitCode, message: err.message };
+  if (err instanceof CredentialsError) {
+    return { exitCode: ExitCode.runtime, message: `Error: ${err.message}\n${CREDENTIALS_HELP}` };
+  }
+  if (err instanceof RuntimeError) {
+    const hint = err.suggestion ? `\n${err.suggestion}` : '';
+    return { exitCode: ExitCode.runtime, message: `Error: ${err.message}${hint}` };
+  }
+  if (isCredentialsProviderError(err)) {
+    return {
+      exitCode: ExitCode.runtime,
+      message: `Error: no AWS credentials found (${(err as Error).message}).\n${CREDENTIALS_HELP}`,
+    };
+  }
+  const code = awsErrorCode(err);
+  if (code !== undefined) {
+    const e = err as AwsErrorLike;
+    const call = e.$awsCall ?? 'an AWS call';
+    const reason = e.message && e.message !== code ? `${code}: ${e.message}` : code || 'unknown error';
+    if (CREDENTIAL_ERROR_CODES.has(code)) {
+      return {
+        exitCode: ExitCode.runtime,
+        message: `Error: ${call} failed: ${reason}\nThe credentials were rejected or have expired.\n${CREDENTIALS_HELP}`,
+      };
+    }
+    const hint = code === 'AccessDenied' || code === 'AccessDeniedException' ? `\n${accessDeniedHint(e)}` : '';
+    return { exitCode: ExitCode.runtime, message: `Error: ${call} failed: ${reason}${hint}` };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { exitCode: ExitCode.runtime, message: `Error: ${message}` };
+}
+
+function accessDeniedHint(e: AwsErrorLike): string {
+  const action = e.$awsCall ?? 'this action';
+  return `The caller is not allowed to perform ${action}. See "Required IAM permissions" in the README.`;
+}

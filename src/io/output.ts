@@ -1,0 +1,60 @@
+/**
+ * All text the tool prints goes through here; chalk is imported nowhere else.
+ * stdout carries the result (the summary, or the one JSON document with --json); stderr carries progress,
+ * warnings and --verbose call traces, so `--json | jq` always works.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Output {
+  readonly style: ChalkInstance;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  /** Progress and plan text for the operator (stderr). */
+  info(text: string): void;
+  warn(text: string): void;
+  /** A --verbose trace line (stderr); nothing when not verbose. */
+  debug(text: string): void;
+  /** The command's result for humans (stdout); suppressed with --json. */
+  result(text: string): void;
+  /** The command's result document for --json (stdout). */
+  document(value: unknown): void;
+}
+
+export interface OutputSettings {
+  json: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+export interface WritableLike {
+  write(text: string): unknown;
+}
+
+/** --no-color, NO_COLOR, or a stdout that is not a terminal all turn colour off. */
+export function colorEnabled(flag: boolean, env: NodeJS.ProcessEnv, stdoutIsTty: boolean): boolean {
+  if (!flag) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stdoutIsTty;
+}
+
+export function createOutput(
+  settings: OutputSettings,
+  stdout: WritableLike = process.stdout,
+  stderr: WritableLike = process.stderr,
+): Output {
+  const style = new Chalk({ level: settings.color ? 1 : 0 });
+  return {
+    style,
+    json: settings.json,
+    verbose: settings.verbose,
+    info: (text) => void stderr.write(`${text}\n`),
+    warn: (text) => void stderr.write(`${style.yellow(text)}\n`),
+    debug: (text) => {
+      if (settings.verbose) stderr.write(`${style.dim(text)}\n`);
+    },
+    result: (text) => {
+      if (!settings.json) stdout.write(`${text}\n`);
+    },
+    document: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The prompt seam. Commands ask through `Prompter`; the Inquirer implementation lives here, and tests use
+ * a scripted one (test/support/scripted-prompter.ts). Prompts are drawn on stderr so stdout stays the result.
+ */
+import { AbortError, RuntimeError } from '../errors.js';
+
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+export interface Prompter {
+  input(q: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
+  confirm(q: { message: string; default?: boolean }): Promise<boolean>;
+  select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
+  /**
+   * Text only the operator at the terminal may see (the MFA QR code and secret). Never goes to a pipe,
+   * a log or --json output.
+   */
+  showSensitive(text: string): void;
+}
+
+type TerminalOutput = NodeJS.WritableStream & { isTTY?: boolean };
+
+export function createInquirerPrompter(
+  input: NodeJS.ReadableStream = process.stdin,
+  output: TerminalOutput = process.stderr,
+): Prompter {
+  const context = { input, output, clearPromptOnDone: false };
+  // Loaded on first use: Inquirer is not needed for --yes runs or --help.
+  const prompts = () => import('@inquirer/prompts');
+  return {
+    async input(q) {
+      const { input: ask } = await prompts();
+      return guard(() => ask({ message: q.message, default: q.default, validate: q.validate }, context));
+    },
+    async confirm(q) {
+      const { confirm } = await prompts();
+      return guard(() => confirm({ message: q.message, default: q.default }, context));
+    },
+    async select<T>(q: { message: string; choices: Choice<T>[]; default?: T }) {
+      const { select } = await prompts();
+      return guard(() => select<T>({ message: q.message, choices: q.choices, default: q.default }, context));
+    },
+    showSensitive(text) {
+      if (!output.isTTY) {
+        throw new RuntimeError(
+          'refusing to print an MFA secret to something that is not a terminal',
+          'Use --mfa-secret-file <path> for scripted enrolment.',
+        );
+      }
+      output.write(`${text}\n`);
+    },
+  };
+}
+
+/** Ctrl-C inside any Inquirer prompt surfaces as ExitPromptError; it becomes exit 130. */
+async function guard<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (err) {
+    if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError') {
+      throw new AbortError('Interrupted: no further changes were made.');
+    }
+    throw err;
+  }
+}

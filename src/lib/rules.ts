@@ -1,0 +1,88 @@
+/**
+ * IAM's name and value rules (../shared/AWS-NOTES.md), checked locally so bad input fails with exit 2
+ * before any AWS call. Each function returns an error sentence, or undefined when the value is valid.
+ */
+
+const IAM_NAME = /^[\w+=,.@-]+$/;
+
+export function checkAccountAlias(alias: string): string | undefined {
+  if (alias.length < 3 || alias.length > 63) return 'must be 3 to 63 characters long';
+  if (/^\d{12}$/.test(alias)) return 'must not be a 12-digit number (it would look like an account id)';
+  if (!/^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$/.test(alias)) {
+    return 'may contain only lowercase letters, digits and single hyphens, and must start and end with a letter or digit';
+  }
+  return undefined;
+}
+
+export function checkUserName(name: string): string | undefined {
+  if (name.length < 1 || name.length > 64) return 'must be 1 to 64 characters long';
+  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
+  return undefined;
+}
+
+export function checkGroupName(name: string): string | undefined {
+  if (name.length < 1 || name.length > 128) return 'must be 1 to 128 characters long';
+  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
+  return undefined;
+}
+
+export function checkMfaDeviceName(name: string): string | undefined {
+  if (name.length < 1 || name.length > 226) return 'must be 1 to 226 characters long';
+  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
+  return undefined;
+}
+
+/** arn:partition:iam::(account|aws):policy/[path/]name */
+export function checkPolicyArn(arn: string): string | undefined {
+  if (!/^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/.test(arn)) {
+    return 'must be an IAM policy ARN such as arn:aws:iam::aws:policy/AdministratorAccess';
+  }
+  return undefined;
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export function parseTag(text: string): Tag | string {
+  const eq = text.indexOf('=');
+  if (eq <= 0) return 'must look like key=value';
+  const Key = text.slice(0, eq);
+  const Value = text.slice(eq + 1);
+  if (Key.length > 128) return 'key must be at most 128 characters';
+  if (Value.length > 256) return 'value must be at most 256 characters';
+  if (Key.toLowerCase().startsWith('aws:')) return 'keys starting with "aws:" are reserved by AWS';
+  if (!TAG_CHARS.test(Key) || !TAG_CHARS.test(Value)) {
+    return 'may contain only letters, digits, spaces and _ . : / = + - @';
+  }
+  return { Key, Value };
+}
+
+/** Console passwords: 1–128 characters of tab, newline, carriage return, or space through ÿ. */
+export function checkPasswordCharacters(password: string): string | undefined {
+  if (password.length < 1 || password.length > 128) return 'must be 1 to 128 characters long';
+  if (!/^[\t\n\r\u0020-\u00ff]+$/.test(password)) return 'contains characters IAM does not accept';
+  return undefined;
+}
+
+export function checkEndpointUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'must be an absolute URL such as http://127.0.0.1:5000';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must use http or https';
+  return undefined;
+}
+
+/** A whole number within [min, max], or an error sentence. */
+export function parseIntegerInRange(text: string, min: number, max: number): number | string {
+  if (!/^\d+$/.test(text.trim())) return `must be a whole number from ${min} to ${max}`;
+  const n = Number(text.trim());
+  if (n < min || n > max) return `must be from ${min} to ${max}`;
+  return n;
+}

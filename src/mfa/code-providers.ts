@@ -1,0 +1,77 @@
+/**
+ * Where EnableMFADevice's two codes come from (aws-vault's pattern): the operator at a terminal, or the seed
+ * itself for scripted enrolment. Tests supply a third kind.
+ */
+import type { Clock } from '../context.js';
+import { RuntimeError } from '../errors.js';
+import type { Output } from '../io/output.js';
+import type { Prompter } from '../io/prompter.js';
+import { renderQr } from '../io/qr.js';
+import { codeForStep, groupSecret, matchCode, MFA_ISSUER, timeStepAt } from '../lib/totp.js';
+import type { MfaCodeProvider } from '../steps/types.js';
+
+const TRIES = 3;
+
+/**
+ * Scripted enrolment (--mfa-secret-file): the previous and the current code. Both have already been shown
+ * by any authenticator app, so AWS sees two consecutive codes without this run waiting for the next step.
+ */
+export function seedMfaCodes(clock: Clock): MfaCodeProvider {
+  return async ({ secret }) => {
+    const step = timeStepAt(clock.now());
+    return { code1: await codeForStep(secret, step - 1), code2: await codeForStep(secret, step) };
+  };
+}
+
+/** Interactive enrolment: QR code and grouped secret on the terminal, then two codes checked locally. */
+export function terminalMfaCodes(prompt: Prompter, out: Output, clock: Clock): MfaCodeProvider {
+  return async ({ secret, uri, userName }) => {
+    const qr = await renderQr(uri);
+    prompt.showSensitive(
+      [
+        '',
+        `Scan this QR code with an authenticator app for ${userName}:`,
+        qr,
+        `Or add it by hand: issuer "${MFA_ISSUER}", time-based, secret key:`,
+        `  ${groupSecret(secret)}`,
+        '',
+      ].join('\n'),
+    );
+    const first = await askCode(prompt, out, clock, secret, 'First MFA code from the app');
+    const second = await askCode(prompt, out, clock, secret, 'Next MFA code (wait for the app to show a new one)', first);
+    return { code1: first.code, code2: second.code };
+  };
+}
+
+async function askCode(
+  prompt: Prompter,
+  out: Output,
+  clock: Clock,
+  secret: string,
+  message: string,
+  previous?: { code: string; step: number },
+): Promise<{ code: string; step: number }> {
+  for (let attempt = 1; attempt <= TRIES; attempt++) {
+    const code = (
+      await prompt.input({
+        message: attempt === 1 ? message : `${message} (try ${attempt} of ${TRIES})`,
+        validate: (v) => (/^\s*\d{6}\s*$/.test(v) ? true : 'Enter the 6 digits the app shows.'),
+      })
+    ).trim();
+    if (previous && code === previous.code) {
+      out.warn('That is the same code as before. Wait until the app shows the next one.');
+      continue;
+    }
+    const step = await matchCode(secret, code, clock.now(), previous?.step);
+    if (step !== undefined && (!previous || step === previous.step + 1)) return { code, step };
+    out.warn(
+      previous
+        ? 'That is not the code that follows the first one. Enter the next code the app shows.'
+        : 'That code is not valid for this device right now. Check that you scanned the new QR code and that the phone clock is right.',
+    );
+  }
+  throw new RuntimeError(
+    `the MFA codes did not match after ${TRIES} tries; the MFA device was not enabled and has been removed.`,
+    'Check the phone clock (automatic time), then run init again to enrol a new device.',
+  );
+}

@@ -1,0 +1,165 @@
+/**
+ * A virtual MFA device for the admin user. The device is created, the operator (or a secret file) proves two
+ * consecutive codes, then it is enabled. A device left unassigned by an interrupted run or a lost answer is
+ * an orphan: it is found by its name, deleted and replaced.
+ */
+import {
+  CreateVirtualMFADeviceCommand,
+  DeleteVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+  ListMFADevicesCommand,
+  ListVirtualMFADevicesCommand,
+  type VirtualMFADevice,
+} from '@aws-sdk/client-iam';
+import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
+import { isAwsError, UsageError } from '../errors.js';
+import type { Context } from '../context.js';
+import { decodeSeed, otpauthUri } from '../lib/totp.js';
+import { currentAlias } from './account-alias.js';
+import { plan, type Step, type StepContext } from './types.js';
+
+interface MfaData {
+  orphans: string[];
+  /** The user's MFA device when there already is one. */
+  existing?: string;
+}
+
+export async function userMfaSerials(ctx: Pick<Context, 'clients'>, userName: string): Promise<string[]> {
+  try {
+    const { MFADevices } = await ctx.clients.iam.send(new ListMFADevicesCommand({ UserName: userName }));
+    return (MFADevices ?? []).map((d) => d.SerialNumber ?? '').filter(Boolean);
+  } catch (err) {
+    if (isAwsError(err, 'NoSuchEntity')) return [];
+    throw err;
+  }
+}
+
+async function virtualDevices(ctx: Context, status: 'Assigned' | 'Unassigned'): Promise<VirtualMFADevice[]> {
+  const devices: VirtualMFADevice[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await ctx.clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: status, Marker }));
+    devices.push(...(page.VirtualMFADevices ?? []));
+    Marker = page.IsTruncated ? page.Marker : undefined;
+  } while (Marker);
+  return devices;
+}
+
+/** Serials end with ":mfa/<path><name>"; ours are created at the root path. */
+function namedSerial(serial: string | undefined, deviceName: string): boolean {
+  return serial?.endsWith(`:mfa/${deviceName}`) ?? false;
+}
+
+async function findOrphans(ctx: Context, deviceName: string): Promise<string[]> {
+  return (await virtualDevices(ctx, 'Unassigned'))
+    .map((d) => d.SerialNumber)
+    .filter((s): s is string => namedSerial(s, deviceName));
+}
+
+async function deleteDevices(ctx: Context, serials: string[]): Promise<void> {
+  for (const serial of serials) {
+    try {
+      await ctx.clients.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }));
+    } catch (err) {
+      if (!isAwsError(err, 'NoSuchEntity')) throw err;
+    }
+  }
+}
+
+export const mfaStep: Step<MfaData> = {
+  id: 'mfa',
+  title: 'MFA device',
+
+  async inspect(ctx) {
+    const { adminUser: user, mfa, mfaDeviceName } = ctx.settings;
+    if (!mfa) return plan(this, 'skip', 'no MFA enrolment (--no-mfa)', { orphans: [] });
+    const serials = await userMfaSerials(ctx, user);
+    if (serials.length) {
+      return plan(this, 'unchanged', `${user} already has MFA (${serials.join(', ')})`, { orphans: [], existing: serials[0] });
+    }
+    const holder = (await virtualDevices(ctx, 'Assigned')).find((d) => namedSerial(d.SerialNumber, mfaDeviceName));
+    if (holder) {
+      throw new UsageError(
+        `--mfa-device-name: a device named "${mfaDeviceName}" already belongs to ${holder.User?.UserName ?? 'another user'}; choose another name.`,
+      );
+    }
+    const orphans = await findOrphans(ctx, mfaDeviceName);
+    const changes = [
+      ...orphans.map((s) => ({ field: 'MFA device', from: s, note: 'unassigned device left by an interrupted run; replaced' })),
+      { field: 'virtual MFA device', to: mfaDeviceName },
+    ];
+    return plan(this, 'create', `virtual MFA device ${mfaDeviceName} for ${user}`, { orphans }, changes);
+  },
+
+  async apply(ctx, p) {
+    if (p.status !== 'create') return {};
+    await deleteDevices(ctx, p.data.orphans);
+    const device = await createDevice(ctx);
+    const serial = device.SerialNumber ?? '';
+    const written: string[] = [];
+    try {
+      await enrol(ctx, device, written);
+    } catch (err) {
+      // Nothing half-done: a device that was never enabled is removed, and so are the files holding its seed,
+      // so a re-run starts clean.
+      if (!(await userMfaSerials(ctx, ctx.settings.adminUser)).includes(serial)) {
+        await deleteDevices(ctx, [serial]);
+        for (const path of written) await ctx.fs.removeFile(path);
+      }
+      throw err;
+    }
+    return { mfaSerial: serial };
+  },
+};
+
+async function createDevice(ctx: StepContext): Promise<VirtualMFADevice> {
+  const { mfaDeviceName: name, adminUser } = ctx.settings;
+  const create = () =>
+    ctx.clients.iam.send(
+      new CreateVirtualMFADeviceCommand({
+        VirtualMFADeviceName: name,
+        Tags: [{ Key: 'iam-bootstrap:user', Value: adminUser }],
+      }),
+    );
+  try {
+    const { VirtualMFADevice: device } = await create();
+    if (!device?.SerialNumber || !device.Base32StringSeed) throw new Error('CreateVirtualMFADevice returned no device');
+    return device;
+  } catch (err) {
+    if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
+    // Our first attempt succeeded but its answer (and the seed with it) was lost; that device is an orphan.
+    await deleteDevices(ctx, await findOrphans(ctx, name));
+    const { VirtualMFADevice: device } = await create();
+    if (!device?.SerialNumber || !device.Base32StringSeed) throw new Error('CreateVirtualMFADevice returned no device');
+    return device;
+  }
+}
+
+async function enrol(ctx: StepContext, device: VirtualMFADevice, written: string[]): Promise<void> {
+  const { adminUser, qrPng, mfaSecretFile } = ctx.settings;
+  const serial = device.SerialNumber as string;
+  const secret = decodeSeed(device.Base32StringSeed as Uint8Array);
+  const label = (await currentAlias(ctx)) ?? ctx.account.accountId;
+  const uri = otpauthUri(secret, adminUser, label);
+  if (qrPng && device.QRCodePNG) {
+    await ctx.fs.writeSecretFile(qrPng, device.QRCodePNG);
+    written.push(qrPng);
+  }
+  // Saved before enabling: once the device is on, this file is the only other way to produce codes.
+  if (mfaSecretFile) {
+    await ctx.fs.writeSecretFile(mfaSecretFile, `${uri}\n`);
+    written.push(mfaSecretFile);
+  }
+  const { code1, code2 } = await ctx.mfaCodes({ serial, userName: adminUser, secret, uri });
+  try {
+    await retryWhileNotVisible(ctx.clock, () =>
+      ctx.clients.iam.send(
+        new EnableMFADeviceCommand({ UserName: adminUser, SerialNumber: serial, AuthenticationCode1: code1, AuthenticationCode2: code2 }),
+      ),
+    );
+  } catch (err) {
+    // If an earlier attempt's answer was lost, the retry is refused (codes already used) but the device is on.
+    if ((await userMfaSerials(ctx, adminUser)).includes(serial)) return;
+    throw err;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The one shape every init step has: `inspect` reads AWS and says what would change; `apply` makes exactly
+ * those changes. `init --dry-run` stops after inspect, and audit reuses the same inspections.
+ */
+import type { Context } from '../context.js';
+import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
+import type { Tag } from '../lib/rules.js';
+
+export type StepId =
+  | 'account-alias'
+  | 'password-policy'
+  | 'admin-group'
+  | 'admin-user'
+  | 'console-access'
+  | 'access-key'
+  | 'mfa';
+
+/** create / update: AWS will be changed; unchanged: already as desired; skip: turned off by an option. */
+export type StepStatus = 'create' | 'update' | 'unchanged' | 'skip';
+
+export interface FieldChange {
+  field: string;
+  from?: unknown;
+  to?: unknown;
+  /** Why, when it is not obvious: "existing stricter value kept". */
+  note?: string;
+}
+
+export interface StepPlan<D = unknown> {
+  id: StepId;
+  title: string;
+  status: StepStatus;
+  /** One line for people: "create user alice in group Administrators". */
+  summary: string;
+  changes: FieldChange[];
+  /** What apply needs, computed by inspect; never shown to the operator. */
+  data: D;
+}
+
+/** What apply hands back for the summary. Secrets stay in memory until the credentials file is written. */
+export interface StepOutcome {
+  password?: string;
+  accessKey?: { id: string; secret: string };
+  mfaSerial?: string;
+}
+
+export interface AccountIdentity {
+  accountId: string;
+  callerArn: string;
+  isRoot: boolean;
+  partition: string;
+  organization: OrganizationMembership;
+}
+
+export interface OrganizationMembership {
+  /** management / member of an Organization, none, or unknown when we may not ask. */
+  role: 'management' | 'member' | 'none' | 'unknown';
+  id?: string;
+  managementAccountId?: string;
+}
+
+/** init's validated options: every flag and prompt answer, checked before any AWS call that changes anything. */
+export interface InitSettings {
+  /** undefined: --no-alias */
+  alias?: string;
+  replaceAlias: boolean;
+  /** undefined: --no-password-policy */
+  passwordPolicy?: { preset: PresetName; explicit: Partial<PasswordPolicy> };
+  adminGroup: string;
+  adminPolicies: string[];
+  requireMfa: boolean;
+  adminUser: string;
+  tags: Tag[];
+  consoleAccess: boolean;
+  /** From --password-stdin; otherwise one is generated. */
+  password?: string;
+  passwordResetRequired: boolean;
+  accessKey: boolean;
+  credentialsFile?: string;
+  mfa: boolean;
+  mfaDeviceName: string;
+  qrPng?: string;
+  mfaSecretFile?: string;
+}
+
+export interface MfaEnrolment {
+  serial: string;
+  userName: string;
+  /** base32 seed: a secret, never printed except to the operator's own terminal */
+  secret: string;
+  uri: string;
+}
+
+export interface MfaCodes {
+  code1: string;
+  code2: string;
+}
+
+/** Where the two MFA codes come from: the operator at a terminal, a secret file, or a test. */
+export type MfaCodeProvider = (enrolment: MfaEnrolment) => Promise<MfaCodes>;
+
+export interface StepContext extends Context {
+  settings: InitSettings;
+  account: AccountIdentity;
+  mfaCodes: MfaCodeProvider;
+}
+
+export interface Step<D = unknown> {
+  id: StepId;
+  title: string;
+  inspect(ctx: StepContext): Promise<StepPlan<D>>;
+  apply(ctx: StepContext, plan: StepPlan<D>): Promise<StepOutcome>;
+}
+
+export function plan<D>(
+  step: { id: StepId; title: string },
+  status: StepStatus,
+  summary: string,
+  data: D,
+  changes: FieldChange[] = [],
+): StepPlan<D> {
+  return { id: step.id, title: step.title, status, summary, changes, data };
+}
