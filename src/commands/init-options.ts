@@ -195,14 +195,21 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
   };
 }
 
-/** Target files must not exist (secrets are never overwritten) and their folder must. */
-export async function checkTargetFile(fs: FileSystem, flag: string, path: string): Promise<string> {
-  const absolute = resolve(path);
-  if (await fs.exists(absolute)) throw usage(flag, `${absolute} already exists; files holding secrets are never overwritten.`);
+/** A target file's folder must exist; checked first, before any AWS call. Returns the absolute path. */
+export async function checkTargetFolder(flag: string, path: string, cwd: string): Promise<string> {
+  const absolute = resolve(cwd, path);
   const folder = dirname(absolute);
   const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
   if (!isFolder) throw usage(flag, `the folder ${folder} does not exist.`);
   return absolute;
+}
+
+/**
+ * A file this run will write must not exist: secrets are never overwritten. Checked once the plan says the
+ * file will be written, so a re-run with the same flags, which writes nothing, is not refused.
+ */
+export async function checkTargetFree(fs: FileSystem, flag: string, absolute: string): Promise<void> {
+  if (await fs.exists(absolute)) throw usage(flag, `${absolute} already exists; files holding secrets are never overwritten.`);
 }
 
 /** --password-stdin: the whole of standard input, less one trailing newline (as `echo` or a here-string adds). */

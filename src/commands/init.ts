@@ -20,7 +20,7 @@ import { mfaStep } from '../steps/mfa.js';
 import { passwordPolicyStep } from '../steps/password-policy.js';
 import { clearPending } from '../steps/secret-journal.js';
 import type { AccountIdentity, Step, StepContext, StepOutcome, StepPlan } from '../steps/types.js';
-import { checkTargetFile, parseInitFlags, parseStdinPassword, type InitFlags, type InitRequest } from './init-options.js';
+import { checkTargetFolder, checkTargetFree, parseInitFlags, parseStdinPassword, type InitFlags, type InitRequest } from './init-options.js';
 import { completeSettings } from './init-prompts.js';
 import { describeIdentity, nextSteps, renderPlan, renderSummary, type InitResult } from './init-report.js';
 
@@ -61,11 +61,11 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
         '--mfa-secret-file (or --no-mfa).',
     );
   }
-  // Explicit target files are checked before any AWS call at all.
+  const folderOf = (flag: string, path: string | undefined) => (path ? checkTargetFolder(flag, path, env.cwd) : undefined);
   const files = {
-    credentialsFile: request.credentialsFile && (await checkTargetFile(ctx.fs, '--credentials-file', request.credentialsFile)),
-    mfaSecretFile: request.mfaSecretFile && (await checkTargetFile(ctx.fs, '--mfa-secret-file', request.mfaSecretFile)),
-    qrPng: request.qrPng && (await checkTargetFile(ctx.fs, '--qr-png', request.qrPng)),
+    credentialsFile: await folderOf('--credentials-file', request.credentialsFile),
+    mfaSecretFile: await folderOf('--mfa-secret-file', request.mfaSecretFile),
+    qrPng: await folderOf('--qr-png', request.qrPng),
   };
   const password = request.passwordStdin ? parseStdinPassword(await ctx.fs.readStdin()) : undefined;
 
@@ -81,9 +81,9 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
   const byId = (id: string) => plans.find((p) => p.id === id) as StepPlan;
   await checkPlannedSecrets(stepCtx, plans, byId);
   const credentialsFile = secretsPlanned(plans)
-    ? settings.credentialsFile ??
-      (await checkTargetFile(ctx.fs, '--credentials-file', resolve(env.cwd, `iam-bootstrap-${account.accountId}-${settings.adminUser}-credentials.csv`)))
+    ? settings.credentialsFile ?? resolve(env.cwd, `iam-bootstrap-${account.accountId}-${settings.adminUser}-credentials.csv`)
     : undefined;
+  await checkFilesToWrite(stepCtx, credentialsFile, byId('mfa'));
 
   out.info(`\nPlan:\n${renderPlan(out, plans)}`);
   const changing = plans.some((p) => p.status === 'create' || p.status === 'update');
@@ -104,6 +104,13 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
     credentialsFile: outcomes.credentialsFile,
     mfaSerial: outcomes.mfaSerial ?? (byId('mfa').data as { existing?: string }).existing,
   });
+}
+
+async function checkFilesToWrite(ctx: StepContext, credentialsFile: string | undefined, mfaPlan: StepPlan): Promise<void> {
+  if (credentialsFile) await checkTargetFree(ctx.fs, '--credentials-file', credentialsFile);
+  if (mfaPlan.status !== 'create') return;
+  if (ctx.settings.mfaSecretFile) await checkTargetFree(ctx.fs, '--mfa-secret-file', ctx.settings.mfaSecretFile);
+  if (ctx.settings.qrPng) await checkTargetFree(ctx.fs, '--qr-png', ctx.settings.qrPng);
 }
 
 function secretsPlanned(plans: StepPlan[]): boolean {

@@ -9,7 +9,8 @@ const PERIOD_SECONDS = 30;
 
 /** CreateVirtualMFADevice's Base32StringSeed holds the base32 *text* as bytes, not the raw key. */
 export function decodeSeed(seedBytes: Uint8Array): string {
-  const text = Buffer.from(seedBytes).toString('ascii').trim().replace(/=+$/, '');
+  // latin1, not ascii: ascii would mask the high bit and let binary bytes pass as letters.
+  const text = Buffer.from(seedBytes).toString('latin1').replace(/=+$/, '');
   if (!/^[A-Z2-7]+$/.test(text)) throw new Error('the MFA seed AWS returned is not base32 text');
   return text;
 }

@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AwsClients } from '../../src/aws/clients.js';
+import type { Clock, Context, FileSystem } from '../../src/context.js';
+import { createOutput, type Output } from '../../src/io/output.js';
+import type { Prompter } from '../../src/io/prompter.js';
+import { nodeFileSystem } from '../../src/io/file-system.js';
+
+export interface CapturedOutput {
+  out: Output;
+  stdout: string[];
+  stderr: string[];
+}
+
+export function captureOutput(json = false): CapturedOutput {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out = createOutput(
+    { json, verbose: false, color: false },
+    { write: (t: string) => stdout.push(t) },
+    { write: (t: string) => stderr.push(t) },
+  );
+  return { out, stdout, stderr };
+}
+
+/** A clock frozen at `start` whose sleep only advances it, so backoff costs no real time. */
+export class FakeClock implements Clock {
+  readonly sleeps: number[] = [];
+  constructor(private current = new Date('2026-01-01T00:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.current = new Date(this.current.getTime() + ms);
+  }
+  set(date: Date): void {
+    this.current = date;
+  }
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'iam-bootstrap-test-'));
+}
+
+export function fileSystem(stdin = ''): FileSystem {
+  return { ...nodeFileSystem, readStdin: async () => stdin };
+}
+
+export function testContext(clients: AwsClients, prompt: Prompter, opts: { json?: boolean; stdin?: string; clock?: Clock } = {}) {
+  const captured = captureOutput(opts.json);
+  const ctx: Context = {
+    clients,
+    out: captured.out,
+    prompt,
+    clock: opts.clock ?? new FakeClock(),
+    fs: fileSystem(opts.stdin),
+  };
+  return { ctx, ...captured };
+}

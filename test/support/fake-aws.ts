@@ -1,0 +1,268 @@
+/**
+ * A small in-memory IAM/STS/Organizations, wired into real SDK clients with aws-sdk-client-mock. It keeps
+ * state between calls, so tests can prove re-runs and resumes without long resolvesOnce chains.
+ */
+import * as iam from '@aws-sdk/client-iam';
+import * as org from '@aws-sdk/client-organizations';
+import * as sts from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClients } from '../../src/aws/clients.js';
+
+const { IAMClient } = iam;
+
+export const SEED = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+interface FakeUser {
+  tags: iam.Tag[];
+  groups: Set<string>;
+  loginProfile?: { password: string; reset: boolean };
+  keys: { id: string; secret: string }[];
+  mfa: string[];
+}
+
+export function awsError(name: string, message = name, status = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+}
+
+const noSuch = (what: string) => new iam.NoSuchEntityException({ message: `${what} not found`, $metadata: {} });
+const exists = (what: string) => new iam.EntityAlreadyExistsException({ message: `${what} exists`, $metadata: {} });
+
+export class FakeAccount {
+  accountId = '111122223333';
+  callerArn = 'arn:aws:iam::111122223333:root';
+  organization: 'none' | 'member' | 'denied' = 'none';
+  alias?: string;
+  policy?: iam.PasswordPolicy;
+  readonly managedPolicies = new Set(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
+  readonly groups = new Map<string, { attached: Set<string>; inline: Map<string, string> }>();
+  readonly users = new Map<string, FakeUser>();
+  readonly devices = new Map<string, { name: string; user?: string }>();
+  rootMfa = false;
+  rootKeys = false;
+  /** Every operation called, in order, e.g. "CreateUser". */
+  readonly calls: string[] = [];
+  private keyCounter = 0;
+  /** Operations that fail once with the given error, before touching state. */
+  readonly failNext = new Map<string, Error>();
+  /** Operations whose next answer is "lost": state changes, then the caller sees a network error. */
+  readonly loseNextAnswer = new Set<string>();
+  /** Runs once just before the named operation is handled (e.g. an earlier, lost attempt landing). */
+  readonly onceBefore = new Map<string, () => void>();
+
+  user(name: string): FakeUser {
+    const u = this.users.get(name);
+    if (!u) throw noSuch(`user ${name}`);
+    return u;
+  }
+
+  private nextKeyId(): string {
+    this.keyCounter += 1;
+    return `AKIAFAKE${String(this.keyCounter).padStart(12, '0')}`;
+  }
+
+  /** The handlers, keyed by SDK command name minus "Command". */
+  handlers(): Record<string, (input: never) => unknown> {
+    const a = this;
+    const serialOf = (name: string) => `arn:aws:iam::${a.accountId}:mfa/${name}`;
+    return {
+      GetCallerIdentity: () => ({ Account: a.accountId, Arn: a.callerArn, UserId: 'AIDAFAKE' }),
+      DescribeOrganization: () => {
+        if (a.organization === 'none') {
+          throw new org.AWSOrganizationsNotInUseException({ message: 'not in use', $metadata: {} });
+        }
+        if (a.organization === 'denied') throw awsError('AccessDeniedException', 'no', 403);
+        return { Organization: { Id: 'o-fake', MasterAccountId: '999999999999' } };
+      },
+      ListAccountAliases: () => ({ AccountAliases: a.alias ? [a.alias] : [] }),
+      CreateAccountAlias: (i: iam.CreateAccountAliasRequest) => {
+        if (i.AccountAlias === 'taken-elsewhere') throw exists('alias');
+        a.alias = i.AccountAlias;
+        return {};
+      },
+      GetAccountPasswordPolicy: () => {
+        if (!a.policy) throw noSuch('password policy');
+        return { PasswordPolicy: a.policy };
+      },
+      UpdateAccountPasswordPolicy: (i: iam.UpdateAccountPasswordPolicyRequest) => {
+        a.policy = { ...i, ExpirePasswords: i.MaxPasswordAge !== undefined };
+        return {};
+      },
+      GetAccountSummary: () => ({ SummaryMap: { AccountMFAEnabled: a.rootMfa ? 1 : 0, AccountAccessKeysPresent: a.rootKeys ? 1 : 0 } }),
+      GetPolicy: (i: iam.GetPolicyRequest) => {
+        if (!a.managedPolicies.has(i.PolicyArn ?? '')) throw noSuch('policy');
+        return { Policy: { Arn: i.PolicyArn } };
+      },
+      GetGroup: (i: iam.GetGroupRequest) => {
+        if (!a.groups.has(i.GroupName ?? '')) throw noSuch('group');
+        return { Group: { GroupName: i.GroupName }, Users: [] };
+      },
+      CreateGroup: (i: iam.CreateGroupRequest) => {
+        if (a.groups.has(i.GroupName ?? '')) throw exists('group');
+        a.groups.set(i.GroupName ?? '', { attached: new Set(), inline: new Map() });
+        return { Group: { GroupName: i.GroupName } };
+      },
+      ListAttachedGroupPolicies: (i: iam.ListAttachedGroupPoliciesRequest) => {
+        const g = a.groups.get(i.GroupName ?? '');
+        if (!g) throw noSuch('group');
+        return { AttachedPolicies: [...g.attached].map((PolicyArn) => ({ PolicyArn })), IsTruncated: false };
+      },
+      AttachGroupPolicy: (i: iam.AttachGroupPolicyRequest) => {
+        const g = a.groups.get(i.GroupName ?? '');
+        if (!g) throw noSuch('group');
+        g.attached.add(i.PolicyArn ?? '');
+        return {};
+      },
+      GetGroupPolicy: (i: iam.GetGroupPolicyRequest) => {
+        const doc = a.groups.get(i.GroupName ?? '')?.inline.get(i.PolicyName ?? '');
+        if (!doc) throw noSuch('group policy');
+        return { PolicyDocument: encodeURIComponent(doc) };
+      },
+      PutGroupPolicy: (i: iam.PutGroupPolicyRequest) => {
+        const g = a.groups.get(i.GroupName ?? '');
+        if (!g) throw noSuch('group');
+        g.inline.set(i.PolicyName ?? '', i.PolicyDocument ?? '');
+        return {};
+      },
+      GetUser: (i: iam.GetUserRequest) => ({ User: { UserName: i.UserName, Tags: a.user(i.UserName ?? '').tags } }),
+      CreateUser: (i: iam.CreateUserRequest) => {
+        if (a.users.has(i.UserName ?? '')) throw exists('user');
+        a.users.set(i.UserName ?? '', { tags: [...(i.Tags ?? [])], groups: new Set(), keys: [], mfa: [] });
+        return { User: { UserName: i.UserName } };
+      },
+      TagUser: (i: iam.TagUserRequest) => {
+        const u = a.user(i.UserName ?? '');
+        for (const t of i.Tags ?? []) u.tags = [...u.tags.filter((x) => x.Key !== t.Key), t];
+        return {};
+      },
+      UntagUser: (i: iam.UntagUserRequest) => {
+        const u = a.user(i.UserName ?? '');
+        u.tags = u.tags.filter((t) => !(i.TagKeys ?? []).includes(t.Key ?? ''));
+        return {};
+      },
+      ListGroupsForUser: (i: iam.ListGroupsForUserRequest) => ({
+        Groups: [...a.user(i.UserName ?? '').groups].map((GroupName) => ({ GroupName })),
+        IsTruncated: false,
+      }),
+      AddUserToGroup: (i: iam.AddUserToGroupRequest) => {
+        if (!a.groups.has(i.GroupName ?? '')) throw noSuch('group');
+        a.user(i.UserName ?? '').groups.add(i.GroupName ?? '');
+        return {};
+      },
+      GetLoginProfile: (i: iam.GetLoginProfileRequest) => {
+        if (!a.user(i.UserName ?? '').loginProfile) throw noSuch('login profile');
+        return { LoginProfile: { UserName: i.UserName } };
+      },
+      CreateLoginProfile: (i: iam.CreateLoginProfileRequest) => {
+        const u = a.user(i.UserName ?? '');
+        if (u.loginProfile) throw exists('login profile');
+        u.loginProfile = { password: i.Password ?? '', reset: i.PasswordResetRequired ?? false };
+        return {};
+      },
+      UpdateLoginProfile: (i: iam.UpdateLoginProfileRequest) => {
+        const u = a.user(i.UserName ?? '');
+        if (!u.loginProfile) throw noSuch('login profile');
+        u.loginProfile = { password: i.Password ?? '', reset: i.PasswordResetRequired ?? false };
+        return {};
+      },
+      ListAccessKeys: (i: iam.ListAccessKeysRequest) => ({
+        AccessKeyMetadata: a.user(i.UserName ?? '').keys.map((k) => ({ AccessKeyId: k.id, Status: 'Active' })),
+      }),
+      CreateAccessKey: (i: iam.CreateAccessKeyRequest) => {
+        const u = a.user(i.UserName ?? '');
+        if (u.keys.length >= 2) throw new iam.LimitExceededException({ message: 'two keys', $metadata: {} });
+        const key = { id: a.nextKeyId(), secret: `secret-${a.keyCounter}` };
+        u.keys.push(key);
+        return { AccessKey: { UserName: i.UserName, AccessKeyId: key.id, SecretAccessKey: key.secret, Status: 'Active' } };
+      },
+      DeleteAccessKey: (i: iam.DeleteAccessKeyRequest) => {
+        const u = a.user(i.UserName ?? '');
+        u.keys = u.keys.filter((k) => k.id !== i.AccessKeyId);
+        return {};
+      },
+      ListMFADevices: (i: iam.ListMFADevicesRequest) => ({
+        MFADevices: a.user(i.UserName ?? '').mfa.map((SerialNumber) => ({ SerialNumber, UserName: i.UserName })),
+      }),
+      ListVirtualMFADevices: (i: iam.ListVirtualMFADevicesRequest) => ({
+        VirtualMFADevices: [...a.devices.entries()]
+          .filter(([, d]) => (i.AssignmentStatus === 'Assigned' ? d.user : i.AssignmentStatus === 'Unassigned' ? !d.user : true))
+          .map(([SerialNumber, d]) => ({ SerialNumber, User: d.user ? { UserName: d.user } : undefined })),
+        IsTruncated: false,
+      }),
+      CreateVirtualMFADevice: (i: iam.CreateVirtualMFADeviceRequest) => {
+        const serial = serialOf(i.VirtualMFADeviceName ?? '');
+        if (a.devices.has(serial)) throw exists('device');
+        a.devices.set(serial, { name: i.VirtualMFADeviceName ?? '' });
+        return {
+          VirtualMFADevice: {
+            SerialNumber: serial,
+            Base32StringSeed: new TextEncoder().encode(SEED),
+            QRCodePNG: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+          },
+        };
+      },
+      DeleteVirtualMFADevice: (i: iam.DeleteVirtualMFADeviceRequest) => {
+        const d = a.devices.get(i.SerialNumber ?? '');
+        if (!d) throw noSuch('device');
+        if (d.user) throw new iam.DeleteConflictException({ message: 'assigned', $metadata: {} });
+        a.devices.delete(i.SerialNumber ?? '');
+        return {};
+      },
+      EnableMFADevice: (i: iam.EnableMFADeviceRequest) => {
+        const u = a.user(i.UserName ?? '');
+        const d = a.devices.get(i.SerialNumber ?? '');
+        if (!d) throw noSuch('device');
+        if (d.user) throw exists('device assignment');
+        d.user = i.UserName;
+        u.mfa.push(i.SerialNumber ?? '');
+        return {};
+      },
+    };
+  }
+}
+
+export interface FakeAws {
+  account: FakeAccount;
+  clients: AwsClients;
+}
+
+/** Real SDK clients whose `send` is answered by `account`. */
+export function fakeAws(account = new FakeAccount()): FakeAws {
+  const clients: AwsClients = {
+    iam: new IAMClient({ region: 'us-east-1' }),
+    sts: new sts.STSClient({ region: 'us-east-1' }),
+    organizations: new org.OrganizationsClient({ region: 'us-east-1' }),
+  };
+  const mocks = { iam: mockClient(clients.iam), sts: mockClient(clients.sts), organizations: mockClient(clients.organizations) };
+  const handlers = account.handlers();
+  const modules: Record<keyof typeof mocks, Record<string, unknown>> = { iam, sts, organizations: org };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over three differently-typed stubs
+  for (const [service, mock] of Object.entries(mocks) as [keyof typeof mocks, any][]) {
+    for (const [op, handler] of Object.entries(handlers)) {
+      const Command = modules[service][`${op}Command`];
+      if (!Command) continue;
+      mock.on(Command).callsFake(async (input: never) => {
+        account.calls.push(op);
+        const before = account.onceBefore.get(op);
+        if (before) {
+          account.onceBefore.delete(op);
+          before();
+        }
+        const failure = account.failNext.get(op);
+        if (failure) {
+          account.failNext.delete(op);
+          throw failure;
+        }
+        const result = handler(input);
+        if (account.loseNextAnswer.delete(op)) throw awsError('TimeoutError', 'socket hang up', 0);
+        return result;
+      });
+    }
+  }
+  return { account, clients };
+}
+
+const MUTATING = /^(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate)/;
+
+export function mutatingCalls(account: FakeAccount): string[] {
+  return account.calls.filter((c) => MUTATING.test(c));
+}

@@ -1,0 +1,48 @@
+import { AbortError } from '../../src/errors.js';
+import type { Prompter } from '../../src/io/prompter.js';
+
+/** An answer, or CTRL_C to behave as Inquirer does when the operator presses Ctrl-C. */
+export const CTRL_C = Symbol('ctrl-c');
+type Answer = string | boolean | null | typeof CTRL_C | ((message: string) => string | boolean | null);
+
+/**
+ * Answers prompts from a script, in order, and records what was asked. Every answer passes through the
+ * prompt's own validate function, as it would at a terminal; an invalid one fails the test.
+ */
+export class ScriptedPrompter implements Prompter {
+  readonly asked: string[] = [];
+  readonly shown: string[] = [];
+  constructor(private readonly answers: Answer[]) {}
+
+  private next(message: string): string | boolean | null {
+    this.asked.push(message);
+    if (this.answers.length === 0) throw new Error(`unexpected prompt: ${message}`);
+    const a = this.answers.shift() as Answer;
+    if (a === CTRL_C) throw new AbortError('Interrupted: no further changes were made.');
+    return typeof a === 'function' ? a(message) : a;
+  }
+
+  async input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
+    const raw = this.next(q.message);
+    const value = raw === '' && q.default !== undefined ? q.default : String(raw);
+    const verdict = q.validate?.(value);
+    if (verdict !== undefined && verdict !== true) throw new Error(`answer "${value}" to "${q.message}" rejected: ${verdict}`);
+    return value;
+  }
+
+  async confirm(q: { message: string }): Promise<boolean> {
+    return this.next(q.message) as boolean;
+  }
+
+  async select<T>(q: { message: string }): Promise<T> {
+    return this.next(q.message) as T;
+  }
+
+  showSensitive(text: string): void {
+    this.shown.push(text);
+  }
+
+  get remaining(): number {
+    return this.answers.length;
+  }
+}
