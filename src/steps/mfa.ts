@@ -114,24 +114,23 @@ export const mfaStep: Step<MfaData> = {
 
 async function createDevice(ctx: StepContext): Promise<VirtualMFADevice> {
   const { mfaDeviceName: name, adminUser } = ctx.settings;
-  const create = () =>
-    ctx.clients.iam.send(
+  const create = async () => {
+    const { VirtualMFADevice: device } = await ctx.clients.iam.send(
       new CreateVirtualMFADeviceCommand({
         VirtualMFADeviceName: name,
         Tags: [{ Key: 'iam-bootstrap:user', Value: adminUser }],
       }),
     );
-  try {
-    const { VirtualMFADevice: device } = await create();
     if (!device?.SerialNumber || !device.Base32StringSeed) throw new Error('CreateVirtualMFADevice returned no device');
     return device;
+  };
+  try {
+    return await create();
   } catch (err) {
     if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
     // Our first attempt succeeded but its answer (and the seed with it) was lost; that device is an orphan.
     await deleteDevices(ctx, await findOrphans(ctx, name));
-    const { VirtualMFADevice: device } = await create();
-    if (!device?.SerialNumber || !device.Base32StringSeed) throw new Error('CreateVirtualMFADevice returned no device');
-    return device;
+    return create();
   }
 }
 

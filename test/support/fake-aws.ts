@@ -62,6 +62,7 @@ export class FakeAccount {
 
   /** The handlers, keyed by SDK command name minus "Command". */
   handlers(): Record<string, (input: never) => unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handlers are plain closures over this account
     const a = this;
     const serialOf = (name: string) => `arn:aws:iam::${a.accountId}:mfa/${name}`;
     return {

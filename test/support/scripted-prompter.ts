@@ -3,7 +3,9 @@ import type { Prompter } from '../../src/io/prompter.js';
 
 /** An answer, or CTRL_C to behave as Inquirer does when the operator presses Ctrl-C. */
 export const CTRL_C = Symbol('ctrl-c');
-type Answer = string | boolean | null | typeof CTRL_C | ((message: string) => string | boolean | null);
+type Value = string | boolean | null;
+/** A function answer runs when the prompt appears, so it can read what was shown on screen before it. */
+export type Answer = Value | typeof CTRL_C | ((message: string) => Value | Promise<Value>);
 
 /**
  * Answers prompts from a script, in order, and records what was asked. Every answer passes through the
@@ -14,7 +16,13 @@ export class ScriptedPrompter implements Prompter {
   readonly shown: string[] = [];
   constructor(private readonly answers: Answer[]) {}
 
-  private next(message: string): string | boolean | null {
+  /** Adds answers for prompts that come later. */
+  then(...answers: Answer[]): this {
+    this.answers.push(...answers);
+    return this;
+  }
+
+  private async next(message: string): Promise<Value> {
     this.asked.push(message);
     if (this.answers.length === 0) throw new Error(`unexpected prompt: ${message}`);
     const a = this.answers.shift() as Answer;
@@ -23,7 +31,7 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
-    const raw = this.next(q.message);
+    const raw = await this.next(q.message);
     const value = raw === '' && q.default !== undefined ? q.default : String(raw);
     const verdict = q.validate?.(value);
     if (verdict !== undefined && verdict !== true) throw new Error(`answer "${value}" to "${q.message}" rejected: ${verdict}`);
@@ -31,11 +39,11 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async confirm(q: { message: string }): Promise<boolean> {
-    return this.next(q.message) as boolean;
+    return (await this.next(q.message)) as boolean;
   }
 
   async select<T>(q: { message: string }): Promise<T> {
-    return this.next(q.message) as T;
+    return (await this.next(q.message)) as T;
   }
 
   showSensitive(text: string): void {

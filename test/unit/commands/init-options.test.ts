@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { parseInitFlags, parseStdinPassword, type InitFlags } from '../../../src/commands/init-options.js';
+
+const scripted: InitFlags = { yes: true, adminUser: 'alice', mfaSecretFile: 'alice.otp' };
+const parse = (flags: InitFlags, given: (keyof InitFlags)[] = []) =>
+  parseInitFlags(flags, (name) => given.includes(name) || flags[name] !== undefined);
+
+describe('parseInitFlags', () => {
+  it('accepts a complete scripted run and fills the defaults', () => {
+    const r = parse(scripted);
+    expect(r).toMatchObject({ yes: true, adminUser: 'alice', adminPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'], requireMfa: true, mfa: true });
+    expect(r.preset).toBeUndefined();
+  });
+
+  it.each<[string, InitFlags, RegExp]>([
+    ['bad alias', { alias: 'Bad_Alias' }, /^--alias: "Bad_Alias" may contain only lowercase/],
+    ['12-digit alias', { alias: '123456789012' }, /^--alias: .*12-digit/],
+    ['unknown preset', { passwordPolicy: 'nist' }, /^--password-policy: unknown preset "nist"; choose cis or aws-default/],
+    ['length too small', { minPasswordLength: '5' }, /^--min-password-length: "5" must be from 6 to 128/],
+    ['length too large', { minPasswordLength: '129' }, /^--min-password-length: "129" must be from 6 to 128/],
+    ['reuse out of range', { passwordReusePrevention: '25' }, /^--password-reuse-prevention: "25" must be from 1 to 24/],
+    ['max age out of range', { maxPasswordAge: '0' }, /^--max-password-age: "0" must be from 1 to 1095/],
+    ['max age not a number', { maxPasswordAge: '90d' }, /^--max-password-age: "90d" must be a whole number/],
+    ['hard expiry without age', { hardExpiry: true }, /^--hard-expiry: needs --max-password-age/],
+    ['policy flags with --no-password-policy', { passwordPolicy: false, minPasswordLength: '20' }, /^--no-password-policy: cannot be combined/],
+    ['bad group name', { adminGroup: 'Admin Group' }, /^--admin-group: "Admin Group" may contain only/],
+    ['malformed policy ARN', { adminPolicy: ['AdministratorAccess'] }, /^--admin-policy: "AdministratorAccess" must be an IAM policy ARN/],
+    ['bad user name', { adminUser: 'IAM Admin' }, /^--admin-user: "IAM Admin" may contain only/],
+    ['malformed tag', { tag: ['team'] }, /^--tag: "team" must look like key=value/],
+    ['duplicate tag', { tag: ['a=1', 'a=2'] }, /^--tag: the same key is given twice/],
+    ['bad MFA device name', { mfaDeviceName: 'my phone' }, /^--mfa-device-name: "my phone" may contain only/],
+  ])('rejects a %s, naming the flag and the rule', (_what, flags, message) => {
+    const run = () => parse({ ...scripted, ...flags });
+    expect(run).toThrow(UsageError);
+    expect(run).toThrow(message);
+  });
+
+  it('requires --admin-user with --yes', () => {
+    expect(() => parse({ yes: true, mfa: false }, ['mfa'])).toThrow(/^--yes: needs --admin-user/);
+  });
+
+  it('requires --mfa-secret-file or --no-mfa with --yes', () => {
+    expect(() => parse({ yes: true, adminUser: 'alice' })).toThrow(/^--yes: MFA enrolment needs a person.*--mfa-secret-file.*--no-mfa/);
+    expect(parse({ yes: true, adminUser: 'alice', mfa: false }, ['mfa']).mfa).toBe(false);
+  });
+
+  it('rejects contradictory MFA and console flags', () => {
+    expect(() => parse({ ...scripted, mfaSecretFile: undefined, mfa: false, qrPng: 'x.png' }, ['mfa'])).toThrow(/^--no-mfa: cannot be combined/);
+    expect(() => parse({ ...scripted, passwordStdin: true, consoleAccess: false }, ['consoleAccess'])).toThrow(
+      /^--password-stdin: cannot be combined with --no-console-access/,
+    );
+  });
+
+  it('records explicit password settings, including deliberate relaxations', () => {
+    const r = parse({ ...scripted, minPasswordLength: '10', requireSymbols: false, maxPasswordAge: '90', hardExpiry: true });
+    expect(r.explicitPolicy).toEqual({ MinimumPasswordLength: 10, RequireSymbols: false, MaxPasswordAge: 90, HardExpiry: true });
+  });
+});
+
+describe('parseStdinPassword', () => {
+  it('drops exactly one trailing newline', () => {
+    expect(parseStdinPassword('Secret-Pass-123\n')).toBe('Secret-Pass-123');
+    expect(parseStdinPassword('Secret-Pass-123\r\n')).toBe('Secret-Pass-123');
+  });
+  it('rejects empty input and characters IAM refuses', () => {
+    expect(() => parseStdinPassword('\n')).toThrow(/^--password-stdin: standard input was empty/);
+    expect(() => parseStdinPassword('pässwörd€')).toThrow(/^--password-stdin: the password contains characters/);
+  });
+});

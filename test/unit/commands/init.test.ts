@@ -1,0 +1,222 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runInit } from '../../../src/commands/init.js';
+import { parseInitFlags, type InitFlags } from '../../../src/commands/init-options.js';
+import { AbortError, RuntimeError, UsageError } from '../../../src/errors.js';
+import { codeForStep, timeStepAt } from '../../../src/lib/totp.js';
+import { CSV_HEADER } from '../../../src/lib/credentials-csv.js';
+import { FakeAccount, fakeAws, mutatingCalls, SEED } from '../../support/fake-aws.js';
+import { CTRL_C, ScriptedPrompter, type Answer } from '../../support/scripted-prompter.js';
+import { FakeClock, tempDir, testContext } from '../../support/context.js';
+
+const clock = () => new FakeClock(NOW);
+
+const NOW = new Date('2026-06-01T12:00:10Z');
+
+function setup(flags: InitFlags, answers: Answer[] = [], opts: { stdin?: string; json?: boolean } = {}) {
+  const account = new FakeAccount();
+  const { clients } = fakeAws(account);
+  const prompt = new ScriptedPrompter(answers);
+  const c = clock();
+  const t = testContext(clients, prompt, { clock: c, stdin: opts.stdin, json: opts.json });
+  const request = parseInitFlags(flags, (n) => flags[n] !== undefined);
+  return { account, prompt, clock: c, ...t, request };
+}
+
+/** Reads the secret the wizard showed the operator, as a person would from the screen. */
+function secretShown(prompt: ScriptedPrompter): string {
+  const m = /secret key:\n\s+([A-Z2-7 ]+)\n/.exec(prompt.shown.join('\n'));
+  if (!m?.[1]) throw new Error('no secret shown');
+  return m[1].replace(/ /g, '');
+}
+
+/** An answer that types the code an authenticator app shows for the displayed secret, `offset` steps from now. */
+const appCode = (prompt: () => ScriptedPrompter, offset: number) => () =>
+  codeForStep(secretShown(prompt()), timeStepAt(NOW) + offset);
+
+describe('init wizard', () => {
+  it('asks for what flags did not give, confirms once, applies, and enrols MFA with codes from the shown secret', async () => {
+    const cwd = tempDir();
+    const s = setup({}, [
+      'acme-prod', // alias
+      'cis', // password policy
+      '', // admin group: the default
+      'alice', // admin user
+      true, // console password
+      false, // access key
+      true, // MFA
+      true, // apply?
+    ]);
+    s.prompt.then(appCode(() => s.prompt, 0), appCode(() => s.prompt, 1));
+    const result = await runInit(s.ctx, s.request, { stdinIsTty: true, cwd });
+
+    expect(s.prompt.asked.slice(0, 8)).toEqual([
+      'Account alias for the sign-in URL (empty: none)',
+      'Password policy',
+      'Admin group name',
+      'Admin user name',
+      'Give alice a console password?',
+      'Create an access key for alice? (CIS advises none at initial setup)',
+      'Enrol a virtual MFA device for alice now?',
+      'Apply these changes?',
+    ]);
+    expect(s.account.alias).toBe('acme-prod');
+    expect(s.account.groups.has('Administrators')).toBe(true);
+    expect(s.account.users.get('alice')?.mfa).toEqual(['arn:aws:iam::111122223333:mfa/alice']);
+    expect(result.signInUrl).toBe('https://acme-prod.signin.aws.amazon.com/console');
+    expect(result.nextSteps.map((n) => n.id)).toEqual(['root-mfa', 'billing-access', 'sign-in-as-admin']);
+    // The QR code and the secret went only to the operator's terminal, never to stdout/stderr.
+    expect(s.prompt.shown.join('')).toContain('▄');
+    const printed = s.stdout.join('') + s.stderr.join('');
+    expect(printed).not.toContain(SEED);
+    const password = s.account.users.get('alice')?.loginProfile?.password ?? '';
+    expect(printed).not.toContain(password);
+    // The password went to a 0600 CSV in the console's format.
+    const file = join(cwd, 'iam-bootstrap-111122223333-alice-credentials.csv');
+    expect(result.credentialsFile).toBe(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe(`${CSV_HEADER}\nalice,${csvField(password)},,,https://acme-prod.signin.aws.amazon.com/console\n`);
+  });
+
+  it('says when an MFA code is wrong, asks again, and enables the device with the right ones', async () => {
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true }, [true]);
+    s.prompt.then(
+      '000000',
+      appCode(() => s.prompt, 0),
+      appCode(() => s.prompt, 0), // the same code again: must wait for the next one
+      appCode(() => s.prompt, 1),
+    );
+    await runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() });
+    expect(s.stderr.join('')).toContain('That code is not valid for this device right now');
+    expect(s.stderr.join('')).toContain('That is the same code as before');
+    expect(s.account.users.get('alice')?.mfa).toHaveLength(1);
+  });
+
+  it('gives up after three wrong codes, removes the device and exits with a runtime error', async () => {
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true }, [
+      true,
+      '111111',
+      '222222',
+      '333333',
+    ]);
+    await expect(runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() })).rejects.toThrow(RuntimeError);
+    expect(s.account.devices.size).toBe(0);
+    expect(s.account.users.get('alice')?.mfa).toEqual([]);
+  });
+
+  it('exits 130 on Ctrl-C at a prompt before the plan, having changed nothing', async () => {
+    const s = setup({}, ['acme', CTRL_C]);
+    const err = await runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as AbortError).exitCode).toBe(130);
+    expect(mutatingCalls(s.account)).toEqual([]);
+  });
+
+  it('exits 130 when the plan is declined, having changed nothing', async () => {
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, mfa: false, consoleAccess: true }, [false]);
+    await expect(runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() })).rejects.toThrow(/Cancelled: nothing was changed/);
+    expect(mutatingCalls(s.account)).toEqual([]);
+  });
+
+  it('removes the half-made MFA device on Ctrl-C at the code prompt; everything else stays done', async () => {
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true }, [true, CTRL_C]);
+    await expect(runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() })).rejects.toBeInstanceOf(AbortError);
+    expect(s.account.devices.size).toBe(0);
+    expect(s.account.users.has('alice')).toBe(true);
+  });
+
+  it('refuses to run without a terminal unless --yes is given', async () => {
+    const s = setup({ adminUser: 'alice' });
+    await expect(runInit(s.ctx, s.request, { stdinIsTty: false, cwd: tempDir() })).rejects.toThrow(/standard input is not a terminal/);
+    expect(s.account.calls).toEqual([]);
+  });
+});
+
+describe('init, scripted', () => {
+  const flags = (dir: string): InitFlags => ({
+    yes: true,
+    alias: 'acme-prod',
+    adminUser: 'alice',
+    accessKey: true,
+    mfaSecretFile: join(dir, 'alice.otp'),
+  });
+
+  it('does everything without prompting, and a re-run with the same flags changes nothing', async () => {
+    const dir = tempDir();
+    const s = setup(flags(dir));
+    const first = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
+    expect(first.steps.every((st) => st.status === 'create')).toBe(true);
+    expect(s.prompt.asked).toEqual([]);
+    // Two consecutive codes from the seed: the previous and the current step.
+    expect(readFileSync(join(dir, 'alice.otp'), 'utf8')).toContain(`secret=${SEED}`);
+
+    s.account.calls.length = 0;
+    const again = await runInit(s.ctx, parseInitFlags(flags(dir), (n) => flags(dir)[n] !== undefined), { stdinIsTty: false, cwd: dir });
+    expect(again.steps.map((st) => st.status)).toEqual(Array(7).fill('unchanged'));
+    expect(mutatingCalls(s.account)).toEqual([]);
+    expect(again.mfaSerial).toBe('arn:aws:iam::111122223333:mfa/alice');
+  });
+
+  it('--dry-run makes no mutating call and writes no file', async () => {
+    const dir = tempDir();
+    const s = setup({ ...flags(dir), dryRun: true });
+    const result = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
+    expect(result.dryRun).toBe(true);
+    expect(result.steps.map((st) => st.status)).toEqual(Array(7).fill('create'));
+    expect(mutatingCalls(s.account)).toEqual([]);
+    expect(existsSync(join(dir, 'alice.otp'))).toBe(false);
+    expect(existsSync(join(dir, 'iam-bootstrap-111122223333-alice-credentials.csv'))).toBe(false);
+  });
+
+  it('prints one JSON document on stdout with --json, and no secret in it', async () => {
+    const dir = tempDir();
+    const s = setup(flags(dir), [], { json: true });
+    await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
+    const doc = JSON.parse(s.stdout.join(''));
+    expect(Object.keys(doc)).toEqual(['account', 'dryRun', 'steps', 'signInUrl', 'credentialsFile', 'mfaSerial', 'nextSteps']);
+    expect(doc.account).toMatchObject({ id: '111122223333', alias: 'acme-prod', isRoot: true, organization: { role: 'none' } });
+    const secret = s.account.users.get('alice')?.keys[0]?.secret as string;
+    expect(s.stdout.join('')).not.toContain(secret);
+    expect(s.stdout.join('') + s.stderr.join('')).not.toContain(SEED);
+  });
+
+  it('refuses to overwrite an existing credentials file before changing anything', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'creds.csv'), 'keep me');
+    const s = setup({ ...flags(dir), credentialsFile: join(dir, 'creds.csv') });
+    await expect(runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir })).rejects.toThrow(UsageError);
+    expect(mutatingCalls(s.account)).toEqual([]);
+    expect(readFileSync(join(dir, 'creds.csv'), 'utf8')).toBe('keep me');
+  });
+
+  it('checks a password from standard input against the policy before changing anything', async () => {
+    const dir = tempDir();
+    const s = setup({ ...flags(dir), passwordStdin: true }, [], { stdin: 'short\n' });
+    await expect(runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir })).rejects.toThrow(/--password-stdin: the password is shorter than 14/);
+    expect(mutatingCalls(s.account)).toEqual([]);
+  });
+
+  it('still saves a created password when a later step fails, and a re-run finishes the job', async () => {
+    const dir = tempDir();
+    const s = setup(flags(dir));
+    s.account.failNext.set('CreateAccessKey', Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: {} }));
+    await expect(runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir })).rejects.toThrow('Rate exceeded');
+    const file = join(dir, 'iam-bootstrap-111122223333-alice-credentials.csv');
+    expect(readFileSync(file, 'utf8')).toContain(s.account.users.get('alice')?.loginProfile?.password as string);
+
+    // The re-run needs a new file name for the key it still owes.
+    const rerunFlags = { ...flags(dir), credentialsFile: join(dir, 'key.csv') };
+    const again = await runInit(s.ctx, parseInitFlags(rerunFlags, (n) => rerunFlags[n] !== undefined), { stdinIsTty: false, cwd: dir });
+    expect(again.steps.find((st) => st.id === 'console-access')?.status).toBe('unchanged');
+    const alice = s.account.users.get('alice');
+    expect(alice?.keys).toHaveLength(1);
+    expect(alice?.mfa).toHaveLength(1);
+    expect(readFileSync(join(dir, 'key.csv'), 'utf8')).toContain(alice?.keys[0]?.id as string);
+    expect(alice?.tags).toEqual([]); // the journal is clear
+  });
+});
+
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
