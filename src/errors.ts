@@ -113,8 +113,13 @@ export interface ReportedError {
   message: string;
 }
 
+export interface ErrorContext {
+  /** --profile, so a credentials failure can say which profile it tried. */
+  profile?: string;
+}
+
 /** The single place that decides what the operator reads and which exit code the process returns. */
-export function describeError(err: unknown): ReportedError {
+export function describeError(err: unknown, context: ErrorContext = {}): ReportedError {
   if (err instanceof ExitWith) return { exitCode: err.exitCode, message: '' };
   if (err instanceof UsageError) return { exitCode: ExitCode.usage, message: `Error: ${err.message}` };
   if (err instanceof AbortError) return { exitCode: err.exitCode, message: err.message };
@@ -126,9 +131,10 @@ export function describeError(err: unknown): ReportedError {
     return { exitCode: ExitCode.runtime, message: `Error: ${err.message}${hint}` };
   }
   if (isCredentialsProviderError(err)) {
+    const where = context.profile ? ` for profile "${context.profile}"` : '';
     return {
       exitCode: ExitCode.runtime,
-      message: `Error: no AWS credentials found (${(err as Error).message}).\n${CREDENTIALS_HELP}`,
+      message: `Error: no AWS credentials found${where} (${(err as Error).message}).\n${CREDENTIALS_HELP}`,
     };
   }
   const code = awsErrorCode(err);

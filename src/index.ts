@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<number> {
       const success = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code);
       return success ? ExitCode.ok : ExitCode.usage;
     }
-    const { exitCode, message } = describeError(err);
+    const { exitCode, message } = describeError(err, { profile: program.opts<{ profile?: string }>().profile });
     if (message) process.stderr.write(`${message}\n`);
     return exitCode;
   }

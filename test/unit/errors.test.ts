@@ -38,6 +38,7 @@ describe('describeError', () => {
     expect(message).toMatch(/no AWS credentials found/);
     expect(message).toMatch(/--profile/);
     expect(describeError(new CredentialsError('x')).message).toMatch(/AWS_ACCESS_KEY_ID/);
+    expect(describeError(err, { profile: 'prod-admin' }).message).toMatch(/no AWS credentials found for profile "prod-admin"/);
   });
 
   it('strips the SDK Exception suffix when naming the reason', () => {
