@@ -38,17 +38,18 @@ export function describeIdentity(out: Output, account: AccountIdentity): string 
   return `Account ${s.bold(account.accountId)} — signed in as ${who}\n  ${org}`;
 }
 
+/** One line per step; the field diff only for updates, where "from → to" is what the operator must judge. */
 export function renderPlan(out: Output, plans: StepPlan[]): string {
   const s = out.style;
   const colour: Record<StepStatus, (t: string) => string> = { create: s.green, update: s.yellow, unchanged: s.dim, skip: s.dim };
   const width = Math.max(...plans.map((p) => p.title.length));
-  const lines: string[] = [];
+  const lines = [s.bold('Plan') + s.dim('  (+ create  ~ update  = unchanged  - skip)')];
   for (const p of plans) {
-    lines.push(colour[p.status](`${MARK[p.status]} ${p.title.padEnd(width)}  ${p.status.padEnd(9)} ${p.summary}`));
-    if (p.status === 'unchanged' || p.status === 'skip') continue;
+    lines.push(colour[p.status](`${MARK[p.status]} ${p.title.padEnd(width)}  ${p.summary}`));
+    if (p.status !== 'update') continue;
     for (const c of p.changes) {
       const arrow = c.from !== undefined && c.to !== undefined ? `${show(c.from)} → ${show(c.to)}` : show(c.to ?? c.from);
-      lines.push(`      ${c.field}: ${arrow}${c.note ? s.dim(` (${c.note})`) : ''}`);
+      lines.push(`    ${c.field}: ${arrow}${c.note ? s.dim(` (${c.note})`) : ''}`);
     }
   }
   return lines.join('\n');

@@ -85,7 +85,7 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
     : undefined;
   await checkFilesToWrite(stepCtx, credentialsFile, byId('mfa'));
 
-  out.info(`\nPlan:\n${renderPlan(out, plans)}`);
+  out.info(`\n${renderPlan(out, plans)}`);
   const changing = plans.some((p) => p.status === 'create' || p.status === 'update');
   if (request.dryRun) {
     const plannedAlias = byId('account-alias').status === 'skip' ? existingAlias : settings.alias ?? existingAlias;

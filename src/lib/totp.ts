@@ -21,9 +21,12 @@ export function otpauthUri(secret: string, userName: string, accountLabel: strin
   return `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(MFA_ISSUER)}`;
 }
 
-/** "ABCD EFGH IJKL ..." for typing the secret into an app by hand. */
-export function groupSecret(secret: string): string {
-  return secret.replace(/(.{4})(?=.)/g, '$1 ');
+/** "ABCD EFGH IJKL ..." for typing the secret into an app by hand; eight groups a line fit any terminal. */
+export function groupSecret(secret: string, groupsPerLine = 8): string {
+  const groups = secret.match(/.{1,4}/g) ?? [];
+  const lines: string[] = [];
+  for (let i = 0; i < groups.length; i += groupsPerLine) lines.push(groups.slice(i, i + groupsPerLine).join(' '));
+  return lines.join('\n');
 }
 
 export function timeStepAt(date: Date): number {

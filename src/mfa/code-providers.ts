@@ -33,7 +33,7 @@ export function terminalMfaCodes(prompt: Prompter, out: Output, clock: Clock): M
         `Scan this QR code with an authenticator app for ${userName}:`,
         qr,
         `Or add it by hand: issuer "${MFA_ISSUER}", time-based, secret key:`,
-        `  ${groupSecret(secret)}`,
+        groupSecret(secret).replace(/^/gm, '  '),
         '',
       ].join('\n'),
     );

@@ -122,7 +122,7 @@ describe.skipIf(noMoto)('init against moto', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.dryRun).toBe(true);
     expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(Array(7).fill('create'));
-    expect(r.stderr).toContain('Plan:');
+    expect(r.stderr).toContain('+ Admin user');
     const s = await state(iamFor(creds));
     expect(s).toMatchObject({ users: [], aliases: [], unassigned: [] });
     expect(readdirSync(dir)).toEqual([]);

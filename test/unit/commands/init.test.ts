@@ -26,9 +26,9 @@ function setup(flags: InitFlags, answers: Answer[] = [], opts: { stdin?: string;
 
 /** Reads the secret the wizard showed the operator, as a person would from the screen. */
 function secretShown(prompt: ScriptedPrompter): string {
-  const m = /secret key:\n\s+([A-Z2-7 ]+)\n/.exec(prompt.shown.join('\n'));
+  const m = /secret key:\n((?:\s+[A-Z2-7 ]+\n)+)/.exec(prompt.shown.join('\n'));
   if (!m?.[1]) throw new Error('no secret shown');
-  return m[1].replace(/ /g, '');
+  return m[1].replace(/\s/g, '');
 }
 
 /** An answer that types the code an authenticator app shows for the displayed secret, `offset` steps from now. */

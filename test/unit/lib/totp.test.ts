@@ -63,7 +63,8 @@ describe('virtual MFA seed and URI', () => {
     );
   });
 
-  it('groups the secret in fours for typing', () => {
+  it('groups the secret in fours for typing, eight groups a line', () => {
     expect(groupSecret('ABCDEFGHIJKLMN')).toBe('ABCD EFGH IJKL MN');
+    expect(groupSecret('A'.repeat(64)).split('\n')).toEqual(['AAAA AAAA AAAA AAAA AAAA AAAA AAAA AAAA', 'AAAA AAAA AAAA AAAA AAAA AAAA AAAA AAAA']);
   });
 });
