@@ -15,7 +15,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliEnv, freshAccount, iamFor, motoUrl, mutatingCallsIn, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
+import { cliEnv, freshAccount, iamFor, motoUrl, mutatingCallsIn, noMoto, runCli, workDir } from './support/moto.js';
 import { startLossyProxy, type LossyProxy } from './support/lossy-proxy.js';
 
 const scripted = (dir: string, endpoint = motoUrl) => [
