@@ -29,6 +29,14 @@ function packageVersion(): string {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Listed here, not imported from the checks, so that --help loads no check code (and no AWS SDK). */
+export const AUDIT_CHECK_IDS = [
+  'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'account-alias', 'password-policy',
+  'password-length', 'password-reuse', 'password-complexity', 'admin-user', 'admin-mfa', 'console-mfa',
+  'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys', 'user-direct-policies',
+  'admin-customer-policies', 'support-role', 'expired-certificates', 'root-credentials-management',
+];
+
 export function buildProgram(): Command {
   const program = new Command('iam-bootstrap');
   program
@@ -86,6 +94,26 @@ export function buildProgram(): Command {
     .action(async (_opts, command: Command) => {
       const { runInitCommand } = await import('./commands/init.js');
       return runInitCommand(command);
+    });
+
+  program
+    .command('audit')
+    .description('Report, check by check, whether the account (or every account of the Organization) is secure. Read-only.')
+    .option('--format <format>', 'table (default), json or markdown')
+    .option('--json', 'same as --format json')
+    .option('--fail-on <severity>', 'exit 1 when a check of this severity or higher fails: critical, high, medium, low (default low)')
+    .option('--check <id>', 'run only this check, repeatable (ids are listed below)', collect)
+    .option('--root-use-days <days>', 'root-recent-use: root used within this many days fails (default 7)')
+    .option('--unused-days <days>', 'unused-credentials: unused for more than this many days fails (default 45)')
+    .option('--rotation-days <days>', 'key-rotation: active keys older than this many days fail (default 90)')
+    .option('--org', 'audit every ACTIVE account of the Organization (management account or delegated administrator)')
+    .option('--role-name <name>', 'with --org: the role to assume in each account (default OrganizationAccountAccessRole)')
+    .option('--concurrency <n>', 'with --org: accounts audited at once, 1-64 (default 8)')
+    .option('--accounts <ids>', 'with --org: only these account ids, comma-separated')
+    .addHelpText('after', `\nChecks: ${AUDIT_CHECK_IDS.join(', ')}${EXIT_CODES_HELP}`)
+    .action(async (_opts, command: Command) => {
+      const { runAuditCommand } = await import('./commands/audit.js');
+      return runAuditCommand(command);
     });
 
   return program;

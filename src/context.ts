@@ -2,6 +2,7 @@
  * The one object through which commands and steps reach the outside world. Steps read `clients`, `clock`
  * and `fs`; only commands use `out` and `prompt`. Tests build it from fakes (test/support/context.ts).
  */
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClients } from './aws/clients.js';
 import type { Output } from './io/output.js';
 import type { Prompter } from './io/prompter.js';
@@ -23,6 +24,10 @@ export interface FileSystem {
 
 export interface Context {
   clients: AwsClients;
+  /** Clients for another account, with credentials from sts:AssumeRole (audit --org). */
+  clientsFor(credentials: AwsCredentialIdentity): AwsClients;
+  /** How many AWS calls this process has made so far (audit --verbose reports it). */
+  awsCallCount(): number;
   out: Output;
   prompt: Prompter;
   clock: Clock;

@@ -8,11 +8,12 @@ import { colorEnabled, createOutput, type Output } from './io/output.js';
 import { createInquirerPrompter } from './io/prompter.js';
 import { checkEndpointUrl } from './lib/rules.js';
 
-export function outputFor(globals: GlobalOptions): Output {
+export function outputFor(globals: GlobalOptions, json = globals.json === true): Output {
   return createOutput({
-    json: globals.json === true,
+    json,
     verbose: globals.verbose === true,
     color: colorEnabled(globals.color !== false, process.env, process.stdout.isTTY === true),
+    progress: process.stderr.isTTY === true,
   });
 }
 
@@ -30,11 +31,20 @@ export async function createContext(globals: GlobalOptions, out: Output = output
     if (problem) throw new UsageError(`--endpoint-url: "${globals.endpointUrl}" ${problem}.`);
   }
   const region = await resolveRegion(globals.region, globals.profile);
-  const clients = createAwsClients({
-    region,
-    profile: globals.profile,
-    endpointUrl: globals.endpointUrl,
-    onCall: out.verbose ? verboseCallLogger(out) : undefined,
-  });
-  return { clients, out, prompt: createInquirerPrompter(), clock: systemClock, fs: nodeFileSystem };
+  let calls = 0;
+  const log = out.verbose ? verboseCallLogger(out) : undefined;
+  const onCall: AwsCallListener = (c) => {
+    calls += 1;
+    log?.(c);
+  };
+  const settings = { region, endpointUrl: globals.endpointUrl, onCall };
+  return {
+    clients: createAwsClients({ ...settings, profile: globals.profile }),
+    clientsFor: (credentials) => createAwsClients({ ...settings, credentials }),
+    awsCallCount: () => calls,
+    out,
+    prompt: createInquirerPrompter(),
+    clock: systemClock,
+    fs: nodeFileSystem,
+  };
 }

@@ -18,12 +18,16 @@ export interface Output {
   result(text: string): void;
   /** The command's result document for --json (stdout). */
   document(value: unknown): void;
+  /** A one-line progress indicator on stderr, redrawn in place; only when stderr is a terminal. */
+  progress(text: string | undefined): void;
 }
 
 export interface OutputSettings {
   json: boolean;
   verbose: boolean;
   color: boolean;
+  /** stderr is a terminal, so a progress line can be redrawn */
+  progress?: boolean;
 }
 
 export interface WritableLike {
@@ -56,5 +60,8 @@ export function createOutput(
       if (!settings.json) stdout.write(`${text}\n`);
     },
     document: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    progress: (text) => {
+      if (settings.progress) stderr.write(text === undefined ? '\r\x1b[K' : `\r\x1b[K${text}`);
+    },
   };
 }

@@ -52,6 +52,10 @@ export function testContext(clients: AwsClients, prompt: Prompter, opts: { json?
   const captured = captureOutput(opts.json);
   const ctx: Context = {
     clients,
+    clientsFor: () => {
+      throw new Error('this test gives no cross-account clients');
+    },
+    awsCallCount: () => 0,
     out: captured.out,
     prompt,
     clock: opts.clock ?? new FakeClock(),

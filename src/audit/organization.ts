@@ -1,0 +1,94 @@
+/** audit --org: every ACTIVE account of the Organization, each through an assumed role, a few at a time. */
+import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import type { Context } from '../context.js';
+import { UsageError, isAwsError } from '../errors.js';
+import { mapConcurrent } from '../lib/concurrency.js';
+import type { AuditSettings, Check } from '../checks/types.js';
+import type { AccountIdentity } from '../steps/types.js';
+import { auditAccount, explainFailure, type AccountAudit } from './run-audit.js';
+
+export interface OrganizationAuditOptions {
+  roleName: string;
+  concurrency: number;
+  /** Only these account ids (--accounts). */
+  accounts?: string[];
+}
+
+export async function listActiveAccounts(ctx: Pick<Context, 'clients'>): Promise<Account[]> {
+  const accounts: Account[] = [];
+  let NextToken: string | undefined;
+  try {
+    do {
+      const page = await ctx.clients.organizations.send(new ListAccountsCommand({ NextToken }));
+      accounts.push(...(page.Accounts ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+  } catch (err) {
+    if (isAwsError(err, 'AWSOrganizationsNotInUse')) throw new UsageError('--org: this account is not in an AWS Organization.');
+    throw err;
+  }
+  // Status is deprecated in favour of State; accept either.
+  return accounts.filter((a) => (a as { State?: string }).State === 'ACTIVE' || a.Status === 'ACTIVE');
+}
+
+export async function auditOrganization(
+  ctx: Context,
+  caller: AccountIdentity,
+  checks: Check[],
+  settings: AuditSettings,
+  options: OrganizationAuditOptions,
+): Promise<AccountAudit[]> {
+  let targets = (await listActiveAccounts(ctx)).map((a) => a.Id ?? '');
+  if (options.accounts) {
+    const unknown = options.accounts.filter((id) => !targets.includes(id));
+    if (unknown.length) throw new UsageError(`--accounts: not ACTIVE accounts of this Organization: ${unknown.join(', ')}`);
+    targets = options.accounts;
+  }
+  let done = 0;
+  ctx.out.progress(`Auditing ${targets.length} accounts…`);
+  const results = await mapConcurrent(targets, options.concurrency, async (accountId) => {
+    const audit = await auditMember(ctx, caller, accountId, checks, settings, options.roleName);
+    done += 1;
+    ctx.out.progress(`Audited ${done}/${targets.length} accounts`);
+    return audit;
+  });
+  ctx.out.progress(undefined);
+  return results;
+}
+
+async function auditMember(
+  ctx: Context,
+  caller: AccountIdentity,
+  accountId: string,
+  checks: Check[],
+  settings: AuditSettings,
+  roleName: string,
+): Promise<AccountAudit> {
+  const organization = {
+    ...caller.organization,
+    role: accountId === caller.organization.managementAccountId ? ('management' as const) : ('member' as const),
+  };
+  // The caller's own account is audited with its own credentials: there may be no role to assume into it.
+  if (accountId === caller.accountId) return auditAccount(ctx, { ...caller, organization }, checks, settings);
+  const roleArn = `arn:${caller.partition}:iam::${accountId}:role/${roleName}`;
+  let clients;
+  try {
+    const { Credentials: c } = await ctx.clients.sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'iam-bootstrap-audit', DurationSeconds: 900 }),
+    );
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole returned no credentials for ${roleArn}`);
+    clients = ctx.clientsFor({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
+  } catch (err) {
+    // One unreachable account is an entry in the report, not the end of the audit.
+    return {
+      accountId,
+      alias: null,
+      error: `cannot assume ${roleArn}: ${explainFailure(err)}`,
+      checks: [],
+      summary: { pass: 0, fail: 0, skip: 0, error: 0 },
+    };
+  }
+  const identity: AccountIdentity = { accountId, callerArn: roleArn, isRoot: false, partition: caller.partition, organization };
+  return auditAccount({ ...ctx, clients }, identity, checks, settings);
+}

@@ -1,0 +1,116 @@
+/** The audit report: the JSON document, the terminal table, the markdown table, and the exit code. */
+import { ExitCode } from '../errors.js';
+import type { Output } from '../io/output.js';
+import { SEVERITIES, type CheckStatus, type Severity } from '../checks/types.js';
+import { countStatuses, type AccountAudit, type StatusCounts } from './run-audit.js';
+
+export interface AuditDocument {
+  schemaVersion: 1;
+  generatedAt: string;
+  accounts: AccountAudit[];
+  summary: StatusCounts & { accounts: number; accountErrors: number };
+}
+
+export function auditDocument(accounts: AccountAudit[], generatedAt: Date): AuditDocument {
+  return {
+    schemaVersion: 1,
+    generatedAt: generatedAt.toISOString(),
+    accounts,
+    summary: {
+      ...countStatuses(accounts.flatMap((a) => a.checks)),
+      accounts: accounts.length,
+      accountErrors: accounts.filter((a) => a.error).length,
+    },
+  };
+}
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+/** 1 when a check at or above `failOn` failed; else 3 when anything could not be evaluated; else 0. */
+export function auditExitCode(doc: AuditDocument, failOn: Severity): number {
+  const checks = doc.accounts.flatMap((a) => a.checks);
+  if (checks.some((c) => c.status === 'fail' && rank(c.severity) <= rank(failOn))) return ExitCode.checksFailed;
+  if (checks.some((c) => c.status === 'error') || doc.accounts.some((a) => a.error)) return ExitCode.runtime;
+  return ExitCode.ok;
+}
+
+const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'pass', 'skip'];
+
+function label(a: AccountAudit): string {
+  return a.alias ? `${a.accountId} (${a.alias})` : a.accountId;
+}
+
+function summaryLine(c: StatusCounts): string {
+  return `${c.pass} pass, ${c.fail} fail, ${c.error} error, ${c.skip} skip`;
+}
+
+export function renderTable(out: Output, doc: AuditDocument): string {
+  const s = out.style;
+  const sev: Record<Severity, (t: string) => string> = { critical: s.red.bold, high: s.red, medium: s.yellow, low: s.cyan };
+  const statusStyle: Record<CheckStatus, (t: string) => string> = { fail: s.red.bold, error: s.magenta, pass: s.green, skip: s.dim };
+  const idWidth = Math.max(...doc.accounts.flatMap((a) => a.checks.map((c) => c.id.length)), 10);
+  const lines: string[] = [];
+  for (const a of doc.accounts) {
+    lines.push(s.bold(`Account ${label(a)}`));
+    if (a.error) {
+      lines.push(`  ${s.magenta('ERROR')}  ${a.error}`, '');
+      continue;
+    }
+    for (const status of STATUS_ORDER) {
+      for (const c of a.checks.filter((x) => x.status === status)) {
+        const color = status === 'fail' ? sev[c.severity] : (t: string) => t;
+        lines.push(`  ${statusStyle[status](status.toUpperCase().padEnd(5))}  ${color(c.severity.padEnd(8))}  ${c.id.padEnd(idWidth)}  ${c.detail}`);
+        if (status === 'fail') for (const fix of c.remediation.split('\n')) lines.push(`         ${s.dim(`fix: ${fix}`)}`);
+      }
+    }
+    lines.push(`  ${summaryLine(a.summary)}`, '');
+  }
+  if (doc.accounts.length > 1) lines.push(renderAccountMatrix(doc, 'text'), '');
+  lines.push(s.bold(`Summary: ${summaryLine(doc.summary)}${doc.accounts.length > 1 ? ` across ${doc.accounts.length} accounts` : ''}`));
+  return lines.join('\n');
+}
+
+/** Accounts × failing checks: which account fails what, for an Organization at a glance. */
+function renderAccountMatrix(doc: AuditDocument, kind: 'text' | 'markdown'): string {
+  const rows = doc.accounts.map((a) => ({
+    account: label(a),
+    counts: a.error ? 'could not audit' : summaryLine(a.summary),
+    failing: a.error ? a.error : a.checks.filter((c) => c.status === 'fail').map((c) => c.id).join(', ') || '—',
+  }));
+  if (kind === 'markdown') {
+    return [
+      '| Account | Result | Failing checks |',
+      '|---|---|---|',
+      ...rows.map((r) => `| ${md(r.account)} | ${md(r.counts)} | ${md(r.failing)} |`),
+    ].join('\n');
+  }
+  const w = Math.max(...rows.map((r) => r.account.length), 7);
+  const c = Math.max(...rows.map((r) => r.counts.length), 6);
+  return ['Accounts:', `  ${'account'.padEnd(w)}  ${'result'.padEnd(c)}  failing checks`, ...rows.map((r) => `  ${r.account.padEnd(w)}  ${r.counts.padEnd(c)}  ${r.failing}`)].join('\n');
+}
+
+function md(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+}
+
+const ICON: Record<CheckStatus, string> = { fail: '❌ fail', error: '⚠️ error', pass: '✅ pass', skip: '➖ skip' };
+
+export function renderMarkdown(doc: AuditDocument): string {
+  const lines = [`# IAM audit — ${doc.generatedAt}`, ''];
+  for (const a of doc.accounts) {
+    lines.push(`## Account ${label(a)}`, '');
+    if (a.error) {
+      lines.push(`⚠️ ${md(a.error)}`, '');
+      continue;
+    }
+    lines.push('| Status | Severity | Check | Detail | Fix | References |', '|---|---|---|---|---|---|');
+    const sorted = [...a.checks].sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status));
+    for (const c of sorted) {
+      lines.push(`| ${ICON[c.status]} | ${c.severity} | \`${c.id}\` | ${md(c.detail)} | ${c.remediation ? md(c.remediation) : ''} | ${c.references.join(', ')} |`);
+    }
+    lines.push('', `**${summaryLine(a.summary)}**`, '');
+  }
+  if (doc.accounts.length > 1) lines.push('## Accounts', '', renderAccountMatrix(doc, 'markdown'), '');
+  return lines.join('\n');
+}
+

@@ -1,0 +1,202 @@
+/**
+ * Everything audit reads from one account, each fetched at most once and only when a selected check needs it.
+ * Independent reads run concurrently; per-user and per-group reads are bounded.
+ */
+import {
+  GetAccountSummaryCommand,
+  GetGroupPolicyCommand,
+  GetPolicyVersionCommand,
+  GetUserPolicyCommand,
+  ListAttachedUserPoliciesCommand,
+  ListEntitiesForPolicyCommand,
+  ListGroupPoliciesCommand,
+  ListGroupsCommand,
+  ListGroupsForUserCommand,
+  ListOrganizationsFeaturesCommand,
+  ListPoliciesCommand,
+  ListServerCertificatesCommand,
+  ListUserPoliciesCommand,
+  ListUsersCommand,
+  ListVirtualMFADevicesCommand,
+  type Group,
+  type Policy,
+  type ServerCertificateMetadata,
+  type User,
+  type VirtualMFADevice,
+} from '@aws-sdk/client-iam';
+import type { Context } from '../context.js';
+import { mapConcurrent } from '../lib/concurrency.js';
+import type { PasswordPolicy } from '../lib/password-policy.js';
+import { currentAlias } from '../steps/account-alias.js';
+import { attachedGroupPolicyArns } from '../steps/admin-group.js';
+import { currentPasswordPolicy } from '../steps/password-policy.js';
+import type { AccountIdentity } from '../steps/types.js';
+import { fetchCredentialReport, type CredentialReport } from './credential-report.js';
+
+export const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+export const SUPPORT_ACCESS = 'arn:aws:iam::aws:policy/AWSSupportAccess';
+/** Per-user and per-group reads in flight at once: fast, and well under IAM's throttling. */
+const PER_ENTITY_CONCURRENCY = 8;
+
+export interface UserPermissions {
+  user: User;
+  attached: string[];
+  inline: string[];
+  groups: string[];
+  /** Administrator access directly, through a group, or through a policy allowing * on *. */
+  isAdmin: boolean;
+}
+
+export interface CustomerPolicy {
+  policy: Policy;
+  allowsEverything: boolean;
+}
+
+export interface AuditSources {
+  readonly account: AccountIdentity;
+  summary(): Promise<Record<string, number>>;
+  credentialReport(): Promise<CredentialReport>;
+  alias(): Promise<string | undefined>;
+  passwordPolicy(): Promise<PasswordPolicy | undefined>;
+  assignedVirtualMfa(): Promise<VirtualMFADevice[]>;
+  users(): Promise<UserPermissions[]>;
+  customerPolicies(): Promise<CustomerPolicy[]>;
+  supportRoles(): Promise<string[]>;
+  serverCertificates(): Promise<ServerCertificateMetadata[]>;
+  organizationsFeatures(): Promise<string[]>;
+}
+
+/** Does a policy document contain an Allow of Action "*" on Resource "*" (CIS 1.16)? */
+export function allowsEverything(document: string | undefined): boolean {
+  if (!document) return false;
+  let doc: { Statement?: unknown };
+  try {
+    doc = JSON.parse(decodeURIComponent(document));
+  } catch {
+    return false;
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  const has = (v: unknown) => v === '*' || (Array.isArray(v) && v.includes('*'));
+  return statements.some((s) => {
+    const st = s as { Effect?: string; Action?: unknown; Resource?: unknown };
+    return st?.Effect === 'Allow' && has(st.Action) && has(st.Resource);
+  });
+}
+
+async function paginate<T>(page: (marker: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  do {
+    const { items, next } = await page(marker);
+    all.push(...items);
+    marker = next;
+  } while (marker);
+  return all;
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => (promise ??= load());
+}
+
+export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity): AuditSources {
+  const { iam } = ctx.clients;
+
+  const customerPolicies = once(async () => {
+    const policies = await paginate(async (Marker) => {
+      const r = await iam.send(new ListPoliciesCommand({ Scope: 'Local', Marker }));
+      return { items: r.Policies ?? [], next: r.IsTruncated ? r.Marker : undefined };
+    });
+    return mapConcurrent(policies, PER_ENTITY_CONCURRENCY, async (policy) => {
+      const v = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.Arn, VersionId: policy.DefaultVersionId }));
+      return { policy, allowsEverything: allowsEverything(v.PolicyVersion?.Document) };
+    });
+  });
+
+  /** ARNs of managed policies that grant everything: AdministratorAccess and any customer policy allowing * on *. */
+  const adminPolicyArns = once(async () => {
+    const custom = (await customerPolicies()).filter((p) => p.allowsEverything).map((p) => p.policy.Arn ?? '');
+    return new Set([ADMINISTRATOR_ACCESS, ...custom]);
+  });
+
+  const groupsGrantingAdmin = once(async () => {
+    const groups = await paginate<Group>(async (Marker) => {
+      const r = await iam.send(new ListGroupsCommand({ Marker }));
+      return { items: r.Groups ?? [], next: r.IsTruncated ? r.Marker : undefined };
+    });
+    const adminArns = await adminPolicyArns();
+    const admin = await mapConcurrent(groups, PER_ENTITY_CONCURRENCY, async (g) => {
+      const name = g.GroupName ?? '';
+      const attached = await attachedGroupPolicyArns(ctx, name);
+      if (attached.some((arn) => adminArns.has(arn))) return name;
+      const inline = (await iam.send(new ListGroupPoliciesCommand({ GroupName: name }))).PolicyNames ?? [];
+      for (const PolicyName of inline) {
+        const doc = (await iam.send(new GetGroupPolicyCommand({ GroupName: name, PolicyName }))).PolicyDocument;
+        if (allowsEverything(doc)) return name;
+      }
+      return undefined;
+    });
+    return new Set(admin.filter((n): n is string => n !== undefined));
+  });
+
+  const users = once(async () => {
+    const list = await paginate<User>(async (Marker) => {
+      const r = await iam.send(new ListUsersCommand({ Marker }));
+      return { items: r.Users ?? [], next: r.IsTruncated ? r.Marker : undefined };
+    });
+    const [adminArns, adminGroups] = await Promise.all([adminPolicyArns(), groupsGrantingAdmin()]);
+    return mapConcurrent(list, PER_ENTITY_CONCURRENCY, async (user): Promise<UserPermissions> => {
+      const UserName = user.UserName ?? '';
+      const [attachedR, inlineR, groupsR] = await Promise.all([
+        iam.send(new ListAttachedUserPoliciesCommand({ UserName })),
+        iam.send(new ListUserPoliciesCommand({ UserName })),
+        iam.send(new ListGroupsForUserCommand({ UserName })),
+      ]);
+      const attached = (attachedR.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '');
+      const inline = inlineR.PolicyNames ?? [];
+      const groups = (groupsR.Groups ?? []).map((g) => g.GroupName ?? '');
+      let isAdmin = attached.some((arn) => adminArns.has(arn)) || groups.some((g) => adminGroups.has(g));
+      for (const PolicyName of isAdmin ? [] : inline) {
+        const doc = (await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }))).PolicyDocument;
+        if (allowsEverything(doc)) isAdmin = true;
+      }
+      return { user, attached, inline, groups, isAdmin };
+    });
+  });
+
+  return {
+    account,
+    summary: once(async () => {
+      const r = await iam.send(new GetAccountSummaryCommand({}));
+      return (r.SummaryMap ?? {}) as Record<string, number>;
+    }),
+    credentialReport: once(() => fetchCredentialReport(ctx)),
+    alias: once(() => currentAlias(ctx)),
+    passwordPolicy: once(() => currentPasswordPolicy(ctx)),
+    assignedVirtualMfa: once(() =>
+      paginate(async (Marker) => {
+        const r = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker }));
+        return { items: r.VirtualMFADevices ?? [], next: r.IsTruncated ? r.Marker : undefined };
+      }),
+    ),
+    users,
+    customerPolicies,
+    supportRoles: once(async () => {
+      const roles = await paginate(async (Marker) => {
+        const r = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: SUPPORT_ACCESS, EntityFilter: 'Role', Marker }));
+        return { items: r.PolicyRoles ?? [], next: r.IsTruncated ? r.Marker : undefined };
+      });
+      return roles.map((r) => r.RoleName ?? '');
+    }),
+    serverCertificates: once(() =>
+      paginate(async (Marker) => {
+        const r = await iam.send(new ListServerCertificatesCommand({ Marker }));
+        return { items: r.ServerCertificateMetadataList ?? [], next: r.IsTruncated ? r.Marker : undefined };
+      }),
+    ),
+    organizationsFeatures: once(async () => {
+      const r = await iam.send(new ListOrganizationsFeaturesCommand({}));
+      return r.EnabledFeatures ?? [];
+    }),
+  };
+}

@@ -1,0 +1,72 @@
+/** Account alias and password policy checks: the same thresholds init's `cis` preset applies. */
+import { CIS_POLICY } from '../lib/password-policy.js';
+import { fail, pass, type Check } from './types.js';
+
+const FIX = 'iam-bootstrap init --password-policy cis';
+
+export const accountChecks: Check[] = [
+  {
+    id: 'account-alias',
+    title: 'Account alias is set',
+    severity: 'low',
+    references: ['seed checklist'],
+    remediation: 'iam-bootstrap init --alias <alias>',
+    async run(s) {
+      const alias = await s.alias();
+      return alias ? pass(`alias ${alias}`) : fail('no account alias: the sign-in URL shows the account id');
+    },
+  },
+  {
+    id: 'password-policy',
+    title: 'Custom password policy exists',
+    severity: 'medium',
+    references: ['IAM.7'],
+    remediation: FIX,
+    async run(s) {
+      return (await s.passwordPolicy()) ? pass('a custom password policy exists') : fail('no custom password policy: AWS default (8 characters) applies');
+    },
+  },
+  {
+    id: 'password-length',
+    title: `Minimum password length ≥ ${CIS_POLICY.MinimumPasswordLength}`,
+    severity: 'medium',
+    references: ['CIS 1.8', 'IAM.15'],
+    remediation: FIX,
+    async run(s) {
+      const p = await s.passwordPolicy();
+      const length = p?.MinimumPasswordLength ?? 8;
+      const text = `minimum length ${length}${p ? '' : ' (AWS default)'}`;
+      return length >= CIS_POLICY.MinimumPasswordLength ? pass(text) : fail(text);
+    },
+  },
+  {
+    id: 'password-reuse',
+    title: `Password reuse prevention = ${CIS_POLICY.PasswordReusePrevention}`,
+    severity: 'medium',
+    references: ['CIS 1.9', 'IAM.16'],
+    remediation: FIX,
+    async run(s) {
+      const reuse = (await s.passwordPolicy())?.PasswordReusePrevention;
+      const wanted = CIS_POLICY.PasswordReusePrevention ?? 24;
+      if (reuse !== undefined && reuse >= wanted) return pass(`remembers ${reuse} passwords`);
+      return fail(reuse ? `remembers only ${reuse} passwords` : 'no password reuse prevention');
+    },
+  },
+  {
+    id: 'password-complexity',
+    title: 'Passwords need upper, lower, number and symbol',
+    severity: 'low',
+    references: ['IAM.11', 'IAM.12', 'IAM.13', 'IAM.14'],
+    remediation: FIX,
+    async run(s) {
+      const p = await s.passwordPolicy();
+      const missing = [
+        !p?.RequireUppercaseCharacters && 'uppercase',
+        !p?.RequireLowercaseCharacters && 'lowercase',
+        !p?.RequireNumbers && 'number',
+        !p?.RequireSymbols && 'symbol',
+      ].filter((m): m is string => Boolean(m));
+      return missing.length ? fail(`not required: ${missing.join(', ')}`) : pass('all four character classes required');
+    },
+  },
+];

@@ -1,0 +1,69 @@
+/** Policy, role and certificate checks. */
+import { fail, listSome, pass, skip, type Check } from './types.js';
+
+export const policyChecks: Check[] = [
+  {
+    id: 'admin-customer-policies',
+    title: 'No customer policy allows * on *',
+    severity: 'high',
+    references: ['CIS 1.16', 'IAM.1'],
+    remediation: 'Replace "Action": "*" on "Resource": "*" with the actions needed; give real administrators the AWS-managed AdministratorAccess through a group.',
+    async run(s) {
+      const broad = (await s.customerPolicies()).filter((p) => p.allowsEverything);
+      if (!broad.length) return pass('no customer-managed policy allows every action on every resource');
+      return fail(
+        listSome(broad.map((p) => `${p.policy.PolicyName}: allows * on * (attached ${p.policy.AttachmentCount ?? 0} times)`)),
+        broad.map((p) => p.policy.Arn ?? ''),
+      );
+    },
+  },
+  {
+    id: 'support-role',
+    title: 'A role for AWS Support exists',
+    severity: 'low',
+    references: ['CIS 1.17', 'IAM.18'],
+    remediation:
+      'aws iam create-role --role-name AWSSupportRole --assume-role-policy-document <trust policy for your admins> && aws iam attach-role-policy --role-name AWSSupportRole --policy-arn arn:aws:iam::aws:policy/AWSSupportAccess',
+    async run(s) {
+      const roles = await s.supportRoles();
+      return roles.length ? pass(`AWSSupportAccess is attached to ${roles.join(', ')}`) : fail('no role has AWSSupportAccess');
+    },
+  },
+  {
+    id: 'expired-certificates',
+    title: 'No expired server certificates',
+    severity: 'medium',
+    references: ['CIS 1.19', 'IAM.26'],
+    remediation: 'aws iam delete-server-certificate --server-certificate-name <name>',
+    async run(s, settings) {
+      const certs = await s.serverCertificates();
+      const expired = certs.filter((c) => c.Expiration && c.Expiration.getTime() < settings.now.getTime());
+      if (!expired.length) return pass(certs.length ? `${certs.length} server certificate(s), none expired` : 'no server certificates');
+      return fail(
+        listSome(expired.map((c) => `${c.ServerCertificateName}: expired ${c.Expiration?.toISOString().slice(0, 10)}`)),
+        expired.map((c) => c.Arn ?? ''),
+      );
+    },
+  },
+  {
+    id: 'root-credentials-management',
+    title: 'Centralized root access is enabled',
+    severity: 'medium',
+    references: ['CIS v7 2.1.1'],
+    remediation:
+      'From the management account: enable trusted access for IAM in Organizations, then aws iam enable-organizations-root-credentials-management',
+    async run(s) {
+      if (s.account.organization.role !== 'management') {
+        return skip(
+          s.account.organization.role === 'unknown'
+            ? 'Organization role unknown (no organizations:DescribeOrganization permission)'
+            : 'only checked in the management account of an Organization',
+        );
+      }
+      const features = await s.organizationsFeatures();
+      return features.includes('RootCredentialsManagement')
+        ? pass(`enabled features: ${features.join(', ')}`)
+        : fail('root credentials management is not enabled for the Organization');
+    },
+  },
+];

@@ -1,0 +1,117 @@
+/** Root user checks. Root MFA and access keys cannot be changed by API: remediation is always a console step. */
+import { daysBetween, isTrue, reportDate, type ReportRow } from '../audit/credential-report.js';
+import type { AuditSources } from '../audit/sources.js';
+import { fail, pass, type Check } from './types.js';
+
+/**
+ * Whether root has credentials at all. With centralized root access the management account can delete a
+ * member's root password, keys, MFA and certificates; such a root needs no MFA (CIS v7, Security Hub IAM.6/9).
+ * AWS writes `not_supported` for root's password in many reports, which tells us nothing: only an explicit
+ * "false" with no keys, MFA or certificates counts as "no root credentials".
+ */
+export function rootHasNoCredentials(root: ReportRow | undefined, summary: Record<string, number>): boolean {
+  if (!root) return false;
+  return (
+    root.password_enabled === 'false' &&
+    !isTrue(root.mfa_active) &&
+    !isTrue(root.access_key_1_active) &&
+    !isTrue(root.access_key_2_active) &&
+    !isTrue(root.cert_1_active) &&
+    !isTrue(root.cert_2_active) &&
+    (summary.AccountAccessKeysPresent ?? 0) === 0 &&
+    (summary.AccountMFAEnabled ?? 0) === 0
+  );
+}
+
+async function rootState(s: AuditSources) {
+  const [summary, report] = await Promise.all([s.summary(), s.credentialReport()]);
+  return {
+    summary,
+    root: report.root,
+    noCredentials: rootHasNoCredentials(report.root, summary),
+    mfa: (summary.AccountMFAEnabled ?? 0) > 0 || isTrue(report.root?.mfa_active),
+  };
+}
+
+const rootArn = (s: AuditSources) => `arn:${s.account.partition}:iam::${s.account.accountId}:root`;
+const ROOT_MFA_CONSOLE =
+  'Console only (no API can): sign in as the root user → account menu → Security credentials → Assign MFA device.';
+
+export const rootChecks: Check[] = [
+  {
+    id: 'root-mfa',
+    title: 'Root user has MFA',
+    severity: 'critical',
+    references: ['CIS 1.5', 'IAM.9'],
+    remediation: ROOT_MFA_CONSOLE,
+    async run(s) {
+      const r = await rootState(s);
+      if (r.noCredentials) return pass('root has no credentials (centralized root access)');
+      if (r.mfa) return pass('root user has MFA');
+      const unknown = r.root?.password_enabled === 'not_supported' ? ' (if centralized root access removed root credentials, the report cannot show it here)' : '';
+      return fail(`root user has no MFA${unknown}`, [rootArn(s)]);
+    },
+  },
+  {
+    id: 'root-hardware-mfa',
+    title: 'Root MFA is a hardware device',
+    severity: 'medium',
+    references: ['CIS 1.6', 'IAM.6'],
+    remediation: 'Console only: as root, Security credentials → Assign MFA device → a security key or hardware TOTP token; then remove the virtual device.',
+    async run(s) {
+      const r = await rootState(s);
+      if (r.noCredentials) return pass('root has no credentials (centralized root access)');
+      if (!r.mfa) return fail('root user has no MFA device at all', [rootArn(s)]);
+      const virtual = (await s.assignedVirtualMfa()).find((d) => d.User?.Arn?.endsWith(':root') || d.SerialNumber?.endsWith(':mfa/root-account-mfa-device'));
+      if (virtual) return fail(`root uses a virtual MFA device (${virtual.SerialNumber})`, [rootArn(s)]);
+      return pass('root MFA is a hardware device or security key');
+    },
+  },
+  {
+    id: 'root-access-keys',
+    title: 'Root user has no access keys',
+    severity: 'critical',
+    references: ['CIS 1.4', 'IAM.4'],
+    remediation: 'Console only: sign in as the root user → Security credentials → Access keys → Delete each key.',
+    async run(s) {
+      const r = await rootState(s);
+      const inReport = [1, 2].filter((n) => isTrue(r.root?.[`access_key_${n}_active`]));
+      if ((r.summary.AccountAccessKeysPresent ?? 0) > 0 || inReport.length) {
+        return fail(`root user has ${inReport.length || 'at least one'} access key${inReport.length > 1 ? 's' : ''}`, [rootArn(s)]);
+      }
+      return pass('root user has no access keys');
+    },
+  },
+  {
+    id: 'root-recent-use',
+    title: 'Root user not used recently',
+    severity: 'high',
+    references: ['CIS 1.7'],
+    remediation: 'Use an admin IAM user instead (iam-bootstrap init --admin-user <name> creates one); review the root activity in CloudTrail.',
+    async run(s, settings) {
+      const { root } = await rootState(s);
+      const report = await s.credentialReport();
+      const uses = [
+        ['password', reportDate(root?.password_last_used)],
+        ['access key 1', reportDate(root?.access_key_1_last_used_date)],
+        ['access key 2', reportDate(root?.access_key_2_last_used_date)],
+      ] as const;
+      const recent = uses
+        .filter(([, when]) => when && daysBetween(when, settings.now) < settings.rootUseDays)
+        .map(([what, when]) => `root ${what} used ${when?.toISOString().slice(0, 10)} (${daysBetween(when as Date, settings.now)} days ago)`);
+      const age = reportAge(report.generatedAt, settings.now);
+      if (recent.length) return fail(`${recent.join('; ')}${age}`, [rootArn(s)]);
+      return pass(`root not used in the last ${settings.rootUseDays} days${age}`);
+    },
+  },
+];
+
+/**
+ * " (credential report of …)" when the report is old enough for that to matter, else "". AWS regenerates the
+ * report at most every four hours, so "used" and "MFA" facts can lag behind reality by that much.
+ */
+export function reportAge(generatedAt: Date, now: Date): string {
+  const minutes = Math.floor((now.getTime() - generatedAt.getTime()) / 60_000);
+  if (minutes < 15) return '';
+  return ` (credential report of ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+}

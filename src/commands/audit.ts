@@ -1,0 +1,42 @@
+/** `iam-bootstrap audit`: the account security report, for one account or a whole Organization. Read-only. */
+import type { Command } from 'commander';
+import { auditOrganization } from '../audit/organization.js';
+import { auditDocument, auditExitCode, renderMarkdown, renderTable, type AuditDocument } from '../audit/report.js';
+import { auditAccount } from '../audit/run-audit.js';
+import { ALL_CHECKS } from '../checks/registry.js';
+import type { GlobalOptions } from '../cli.js';
+import type { Context } from '../context.js';
+import { ExitCode, ExitWith } from '../errors.js';
+import { readIdentity } from '../steps/identity.js';
+import { parseAuditFlags, type AuditFlags, type AuditRequest } from './audit-options.js';
+
+export async function runAuditCommand(command: Command): Promise<void> {
+  const globals = command.optsWithGlobals<GlobalOptions>();
+  const request = parseAuditFlags(command.opts<AuditFlags>(), command.parent?.opts<GlobalOptions>().json === true);
+  const { createContext, outputFor } = await import('../runtime.js');
+  const ctx = await createContext(globals, outputFor(globals, request.format === 'json'));
+  const doc = await runAudit(ctx, request);
+  const code = auditExitCode(doc, request.failOn);
+  if (code !== ExitCode.ok) throw new ExitWith(code);
+}
+
+export async function runAudit(ctx: Context, request: AuditRequest): Promise<AuditDocument> {
+  const started = performance.now();
+  const checks = ALL_CHECKS.filter((c) => request.checks.includes(c.id));
+  const settings = {
+    rootUseDays: request.rootUseDays,
+    unusedDays: request.unusedDays,
+    rotationDays: request.rotationDays,
+    now: ctx.clock.now(),
+  };
+  const caller = await readIdentity(ctx);
+  const accounts = request.org
+    ? await auditOrganization(ctx, caller, checks, settings, request)
+    : [await auditAccount(ctx, caller, checks, settings)];
+  const doc = auditDocument(accounts, settings.now);
+  ctx.out.debug(`audit: ${ctx.awsCallCount()} AWS calls in ${Math.round(performance.now() - started)} ms`);
+  if (request.format === 'json') ctx.out.document(doc);
+  else if (request.format === 'markdown') ctx.out.result(renderMarkdown(doc));
+  else ctx.out.result(renderTable(ctx.out, doc));
+  return doc;
+}
