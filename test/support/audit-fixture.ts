@@ -1,0 +1,227 @@
+/**
+ * A whole account for audit tests: every read audit makes, answered by aws-sdk-client-mock from a scenario,
+ * with a credential report in AWS's own CSV format. Every command sent is recorded, to prove audit is read-only.
+ */
+import * as iam from '@aws-sdk/client-iam';
+import * as org from '@aws-sdk/client-organizations';
+import * as sts from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClients } from '../../src/aws/clients.js';
+import type { Context } from '../../src/context.js';
+import { awsError } from './fake-aws.js';
+import { FakeClock } from './context.js';
+import { captureOutput } from './context.js';
+import { ScriptedPrompter } from './scripted-prompter.js';
+
+export const NOW = new Date('2026-06-01T12:00:00Z');
+export const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000).toISOString().replace('.000Z', '+00:00');
+
+const COLUMNS = [
+  'user', 'arn', 'user_creation_time', 'password_enabled', 'password_last_used', 'password_last_changed',
+  'password_next_rotation', 'mfa_active', 'access_key_1_active', 'access_key_1_last_rotated', 'access_key_1_last_used_date',
+  'access_key_1_last_used_region', 'access_key_1_last_used_service', 'access_key_2_active', 'access_key_2_last_rotated',
+  'access_key_2_last_used_date', 'access_key_2_last_used_region', 'access_key_2_last_used_service', 'cert_1_active',
+  'cert_1_last_rotated', 'cert_2_active', 'cert_2_last_rotated',
+];
+
+export type Row = Partial<Record<(typeof COLUMNS)[number], string>>;
+
+/** Root as AWS reports it for an ordinary account: password fields not_supported, MFA on, no keys. */
+export const ROOT: Row = {
+  user: '<root_account>', arn: 'arn:aws:iam::111122223333:root', user_creation_time: daysAgo(400),
+  password_enabled: 'not_supported', password_last_used: daysAgo(30), password_last_changed: 'not_supported',
+  password_next_rotation: 'not_supported', mfa_active: 'true', access_key_1_active: 'false', access_key_2_active: 'false',
+  cert_1_active: 'false', cert_2_active: 'false',
+};
+
+/** A user row with everything off; override what the test needs. */
+export function userRow(name: string, row: Row = {}): Row {
+  return {
+    user: name, arn: `arn:aws:iam::111122223333:user/${name}`, user_creation_time: daysAgo(100),
+    password_enabled: 'false', password_last_used: 'N/A', password_last_changed: 'N/A', password_next_rotation: 'N/A',
+    mfa_active: 'false', access_key_1_active: 'false', access_key_1_last_rotated: 'N/A', access_key_1_last_used_date: 'N/A',
+    access_key_1_last_used_region: 'N/A', access_key_1_last_used_service: 'N/A', access_key_2_active: 'false',
+    access_key_2_last_rotated: 'N/A', access_key_2_last_used_date: 'N/A', access_key_2_last_used_region: 'N/A',
+    access_key_2_last_used_service: 'N/A', cert_1_active: 'false', cert_1_last_rotated: 'N/A', cert_2_active: 'false',
+    cert_2_last_rotated: 'N/A', ...row,
+  };
+}
+
+export function reportCsv(rows: Row[]): string {
+  return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => r[c] ?? 'N/A').join(','))].join('\n');
+}
+
+export interface Scenario {
+  accountId?: string;
+  rows?: Row[];
+  reportGeneratedAt?: Date;
+  /** States GenerateCredentialReport answers with, in order, before COMPLETE. */
+  reportStates?: ('STARTED' | 'INPROGRESS' | 'LimitExceeded')[];
+  summary?: Record<string, number>;
+  aliases?: string[];
+  passwordPolicy?: iam.PasswordPolicy;
+  users?: { name: string; attached?: string[]; inline?: Record<string, object>; groups?: string[] }[];
+  groups?: { name: string; attached?: string[]; inline?: Record<string, object> }[];
+  customerPolicies?: { name: string; document: object; attachments?: number }[];
+  supportRoles?: string[];
+  certificates?: { name: string; expiration: Date }[];
+  rootVirtualMfa?: boolean;
+  organizationRole?: 'management' | 'member' | 'none';
+  orgFeatures?: string[];
+  /** Operations answering AccessDenied, as IAM would, with the call named as our middleware does. */
+  denied?: string[];
+  /** For the management account: the Organization's accounts. */
+  orgAccounts?: { id: string; state: 'ACTIVE' | 'SUSPENDED' }[];
+  /** Account ids whose role cannot be assumed. */
+  unassumable?: string[];
+}
+
+export const ADMIN_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const enc = (o: object) => encodeURIComponent(JSON.stringify(o));
+
+export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[] } {
+  const accountId = sc.accountId ?? '111122223333';
+  const clients: AwsClients = {
+    iam: new iam.IAMClient({ region: 'us-east-1' }),
+    sts: new sts.STSClient({ region: 'us-east-1' }),
+    organizations: new org.OrganizationsClient({ region: 'us-east-1' }),
+  };
+  const sent: string[] = [];
+  const m = mockClient(clients.iam);
+  const states = [...(sc.reportStates ?? [])];
+  const users = sc.users ?? [];
+  const groups = sc.groups ?? [];
+  const policies = sc.customerPolicies ?? [];
+  const answer = <I, O>(Command: new (...args: never[]) => unknown, op: string, fn: (input: I) => O) => {
+    m.on(Command as never).callsFake(async (input: I) => {
+      sent.push(op);
+      if (sc.denied?.includes(op)) {
+        throw Object.assign(awsError('AccessDenied', `User is not authorized to perform: iam:${op}`, 403), { $awsCall: `iam:${op}` });
+      }
+      return fn(input);
+    });
+  };
+  answer(iam.GetAccountSummaryCommand, 'GetAccountSummary', () => ({ SummaryMap: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0, ...sc.summary } }));
+  answer(iam.GenerateCredentialReportCommand, 'GenerateCredentialReport', () => {
+    const next = states.shift();
+    if (next === 'LimitExceeded') throw new iam.LimitExceededException({ message: 'slow down', $metadata: {} });
+    return { State: next ?? 'COMPLETE' };
+  });
+  answer(iam.GetCredentialReportCommand, 'GetCredentialReport', () => ({
+    Content: new TextEncoder().encode(reportCsv(sc.rows ?? [ROOT])),
+    GeneratedTime: sc.reportGeneratedAt ?? NOW,
+    ReportFormat: 'text/csv',
+  }));
+  answer(iam.ListAccountAliasesCommand, 'ListAccountAliases', () => ({ AccountAliases: sc.aliases ?? [] }));
+  answer(iam.GetAccountPasswordPolicyCommand, 'GetAccountPasswordPolicy', () => {
+    if (!sc.passwordPolicy) throw new iam.NoSuchEntityException({ message: 'no policy', $metadata: {} });
+    return { PasswordPolicy: sc.passwordPolicy };
+  });
+  answer(iam.ListVirtualMFADevicesCommand, 'ListVirtualMFADevices', () => ({
+    VirtualMFADevices: sc.rootVirtualMfa
+      ? [{ SerialNumber: `arn:aws:iam::${accountId}:mfa/root-account-mfa-device`, User: { Arn: `arn:aws:iam::${accountId}:root` } }]
+      : [],
+  }));
+  answer(iam.ListUsersCommand, 'ListUsers', () => ({ Users: users.map((u) => ({ UserName: u.name, Arn: `arn:aws:iam::${accountId}:user/${u.name}` })) }));
+  answer(iam.ListAttachedUserPoliciesCommand, 'ListAttachedUserPolicies', (i: iam.ListAttachedUserPoliciesRequest) => ({
+    AttachedPolicies: (users.find((u) => u.name === i.UserName)?.attached ?? []).map((PolicyArn) => ({ PolicyArn })),
+  }));
+  answer(iam.ListUserPoliciesCommand, 'ListUserPolicies', (i: iam.ListUserPoliciesRequest) => ({
+    PolicyNames: Object.keys(users.find((u) => u.name === i.UserName)?.inline ?? {}),
+  }));
+  answer(iam.GetUserPolicyCommand, 'GetUserPolicy', (i: iam.GetUserPolicyRequest) => ({
+    PolicyDocument: enc(users.find((u) => u.name === i.UserName)?.inline?.[i.PolicyName ?? ''] ?? {}),
+  }));
+  answer(iam.ListGroupsForUserCommand, 'ListGroupsForUser', (i: iam.ListGroupsForUserRequest) => ({
+    Groups: (users.find((u) => u.name === i.UserName)?.groups ?? []).map((GroupName) => ({ GroupName })),
+  }));
+  answer(iam.ListGroupsCommand, 'ListGroups', () => ({ Groups: groups.map((g) => ({ GroupName: g.name })) }));
+  answer(iam.ListAttachedGroupPoliciesCommand, 'ListAttachedGroupPolicies', (i: iam.ListAttachedGroupPoliciesRequest) => ({
+    AttachedPolicies: (groups.find((g) => g.name === i.GroupName)?.attached ?? []).map((PolicyArn) => ({ PolicyArn })),
+  }));
+  answer(iam.ListGroupPoliciesCommand, 'ListGroupPolicies', (i: iam.ListGroupPoliciesRequest) => ({
+    PolicyNames: Object.keys(groups.find((g) => g.name === i.GroupName)?.inline ?? {}),
+  }));
+  answer(iam.GetGroupPolicyCommand, 'GetGroupPolicy', (i: iam.GetGroupPolicyRequest) => ({
+    PolicyDocument: enc(groups.find((g) => g.name === i.GroupName)?.inline?.[i.PolicyName ?? ''] ?? {}),
+  }));
+  answer(iam.ListPoliciesCommand, 'ListPolicies', () => ({
+    Policies: policies.map((p) => ({ PolicyName: p.name, Arn: `arn:aws:iam::${accountId}:policy/${p.name}`, DefaultVersionId: 'v1', AttachmentCount: p.attachments ?? 0 })),
+  }));
+  answer(iam.GetPolicyVersionCommand, 'GetPolicyVersion', (i: iam.GetPolicyVersionRequest) => ({
+    PolicyVersion: { Document: enc(policies.find((p) => i.PolicyArn?.endsWith(`/${p.name}`))?.document ?? {}) },
+  }));
+  answer(iam.ListEntitiesForPolicyCommand, 'ListEntitiesForPolicy', () => ({ PolicyRoles: (sc.supportRoles ?? []).map((RoleName) => ({ RoleName })) }));
+  answer(iam.ListServerCertificatesCommand, 'ListServerCertificates', () => ({
+    ServerCertificateMetadataList: (sc.certificates ?? []).map((c) => ({
+      ServerCertificateName: c.name, Arn: `arn:aws:iam::${accountId}:server-certificate/${c.name}`, Expiration: c.expiration,
+      Path: '/', ServerCertificateId: 'x',
+    })),
+  }));
+  answer(iam.ListOrganizationsFeaturesCommand, 'ListOrganizationsFeatures', () => ({ EnabledFeatures: sc.orgFeatures ?? [] }));
+
+  const stsMock = mockClient(clients.sts);
+  stsMock.on(sts.GetCallerIdentityCommand).callsFake(async () => {
+    sent.push('GetCallerIdentity');
+    return { Account: accountId, Arn: `arn:aws:iam::${accountId}:user/auditor` };
+  });
+  stsMock.on(sts.AssumeRoleCommand).callsFake(async (i: sts.AssumeRoleRequest) => {
+    sent.push('AssumeRole');
+    const target = i.RoleArn?.split(':')[4] ?? '';
+    if (sc.unassumable?.includes(target)) {
+      throw Object.assign(awsError('AccessDenied', `not authorized to perform sts:AssumeRole on ${i.RoleArn}`, 403), { $awsCall: 'sts:AssumeRole' });
+    }
+    // The access key id tells the test's clientsFor which member account these credentials belong to.
+    return { Credentials: { AccessKeyId: `ASIA${target}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date() } };
+  });
+  const orgMock = mockClient(clients.organizations);
+  orgMock.on(org.DescribeOrganizationCommand).callsFake(async () => {
+    sent.push('DescribeOrganization');
+    const role = sc.organizationRole ?? 'none';
+    if (role === 'none') throw new org.AWSOrganizationsNotInUseException({ message: 'no org', $metadata: {} });
+    return { Organization: { Id: 'o-abc', MasterAccountId: role === 'management' ? accountId : '999999999999' } };
+  });
+  orgMock.on(org.ListAccountsCommand).callsFake(async () => {
+    sent.push('ListAccounts');
+    return { Accounts: (sc.orgAccounts ?? []).map((a) => ({ Id: a.id, State: a.state, Status: a.state })) };
+  });
+  return { clients, sent };
+}
+
+export function auditContext(sc: Scenario, json = false, members: Record<string, Scenario> = {}) {
+  const { clients, sent } = auditClients(sc);
+  /** Operations each member account's clients were sent. */
+  const memberCalls: Record<string, string[]> = {};
+  const captured = captureOutput(json);
+  const clock = new FakeClock(NOW);
+  const ctx: Context = {
+    clients,
+    clientsFor: (credentials) => {
+      const id = credentials.accessKeyId.replace(/^ASIA/, '');
+      const member = members[id];
+      if (!member) throw new Error(`no member scenario for ${id}`);
+      const m = auditClients({ ...member, accountId: id });
+      memberCalls[id] = m.sent;
+      return m.clients;
+    },
+    awsCallCount: () => sent.length,
+    out: captured.out,
+    prompt: new ScriptedPrompter([]),
+    clock,
+    fs: { exists: async () => false, writeSecretFile: async () => {}, removeFile: async () => {}, readStdin: async () => '' },
+  };
+  return { ctx, sent, memberCalls, clock, ...captured };
+}
+
+/** A well-secured account: the baseline every check passes on. */
+export const SECURE: Scenario = {
+  aliases: ['acme'],
+  passwordPolicy: {
+    MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true,
+    RequireLowercaseCharacters: true, AllowUsersToChangePassword: true, PasswordReusePrevention: 24,
+  },
+  rows: [ROOT, userRow('alice', { password_enabled: 'true', password_last_used: daysAgo(1), password_last_changed: daysAgo(50), mfa_active: 'true' })],
+  users: [{ name: 'alice', groups: ['Administrators'] }],
+  groups: [{ name: 'Administrators', attached: [ADMIN_ACCESS] }],
+  supportRoles: ['AWSSupport'],
+};

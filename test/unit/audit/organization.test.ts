@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../../../src/commands/audit.js';
+import { parseAuditFlags } from '../../../src/commands/audit-options.js';
+import { auditExitCode, renderTable } from '../../../src/audit/report.js';
+import { auditContext, SECURE } from '../../support/audit-fixture.js';
+
+const MGMT = '111122223333';
+const management = {
+  ...SECURE,
+  organizationRole: 'management' as const,
+  orgFeatures: ['RootCredentialsManagement'],
+  orgAccounts: [
+    { id: MGMT, state: 'ACTIVE' as const },
+    { id: '222222222222', state: 'ACTIVE' as const },
+    { id: '333333333333', state: 'ACTIVE' as const },
+    { id: '444444444444', state: 'SUSPENDED' as const },
+  ],
+  unassumable: ['333333333333'],
+};
+const members = { '222222222222': { ...SECURE, aliases: [] } };
+
+describe('audit --org', () => {
+  it('audits every ACTIVE account, the own one with its own credentials, and reports an unreachable one as an error entry', async () => {
+    const { ctx, sent, memberCalls } = auditContext(management, true, members);
+    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json' }, false));
+    expect(doc.accounts.map((a) => a.accountId)).toEqual([MGMT, '222222222222', '333333333333']);
+    const [own, member, unreachable] = doc.accounts;
+    expect(own?.checks.find((c) => c.id === 'root-credentials-management')?.status).toBe('pass');
+    expect(member?.checks.find((c) => c.id === 'account-alias')?.status).toBe('fail');
+    expect(member?.checks.find((c) => c.id === 'root-credentials-management')?.status).toBe('skip');
+    expect(unreachable).toMatchObject({ checks: [], error: expect.stringMatching(/cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: missing permission sts:AssumeRole/) });
+    expect(doc.summary).toMatchObject({ accounts: 3, accountErrors: 1 });
+    expect(sent.filter((op) => op === 'AssumeRole')).toHaveLength(2); // not into its own account
+    expect(memberCalls['222222222222']?.filter((op) => !/^(Get|List|Generate|Describe)/.test(op))).toEqual([]);
+    expect(auditExitCode(doc, 'low')).toBe(1);
+  });
+
+  it('audits only --accounts, with the named role', async () => {
+    const { ctx, sent } = auditContext(management, true, members);
+    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json', accounts: '222222222222', roleName: 'Auditor' }, false));
+    expect(doc.accounts.map((a) => a.accountId)).toEqual(['222222222222']);
+    expect(sent).toContain('AssumeRole');
+  });
+
+  it('refuses --accounts that are not ACTIVE members', async () => {
+    const { ctx } = auditContext(management, true, members);
+    await expect(runAudit(ctx, parseAuditFlags({ org: true, accounts: '444444444444' }, false))).rejects.toThrow(/--accounts: not ACTIVE accounts of this Organization: 444444444444/);
+  });
+
+  it('shows an accounts × failing checks table', async () => {
+    const { ctx } = auditContext(management, false, members);
+    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'table' }, false));
+    const text = renderTable(ctx.out, doc);
+    expect(text).toMatch(/Accounts:\n\s+account\s+result\s+failing checks/);
+    expect(text).toMatch(/222222222222\s+19 pass, 1 fail, 0 error, 1 skip\s+account-alias/);
+    expect(text).toMatch(/333333333333\s+could not audit\s+cannot assume/);
+  });
+});
