@@ -1,0 +1,128 @@
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreatePolicyCommand,
+  CreateUserCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, freshAccount, iamFor, motoUrl, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
+
+interface Result {
+  id: string;
+  status: string;
+  detail: string;
+}
+
+async function audit(creds: Credentials, args: string[] = []) {
+  const r = await runCli(['audit', '--json', '--endpoint-url', motoUrl, ...args], { env: cliEnv(creds) });
+  const doc = r.stdout ? JSON.parse(r.stdout) : undefined;
+  const statuses = (accountIndex = 0): Record<string, string> =>
+    Object.fromEntries((doc?.accounts[accountIndex]?.checks ?? []).map((c: Result) => [c.id, c.status]));
+  return { ...r, doc, statuses };
+}
+
+describe.skipIf(noMoto)('audit against moto', () => {
+  it('a deliberately insecure account fails the right checks and exits 1', async () => {
+    const creds = await freshAccount();
+    const iam = iamFor(creds);
+    await iam.send(new CreateUserCommand({ UserName: 'bob' }));
+    await iam.send(new CreateLoginProfileCommand({ UserName: 'bob', Password: 'Weak-password-1' }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: 'bob' }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: 'bob' }));
+    const everything = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'Everything', PolicyDocument: everything }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'bob', PolicyArn: Policy?.Arn }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'bob', PolicyName: 'extra', PolicyDocument: everything }));
+
+    const r = await audit(creds);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(1);
+    expect(r.statuses()).toMatchObject({
+      'account-alias': 'fail',
+      'password-policy': 'fail',
+      'password-length': 'fail',
+      'password-reuse': 'fail',
+      'password-complexity': 'fail',
+      'admin-user': 'fail', // bob is an administrator, but without MFA
+      'admin-mfa': 'fail',
+      'console-mfa': 'fail',
+      'single-active-key': 'fail',
+      'initial-access-keys': 'fail',
+      'user-direct-policies': 'fail',
+      'admin-customer-policies': 'fail',
+      'support-role': 'fail',
+      'root-access-keys': 'pass',
+      'key-rotation': 'pass',
+      'expired-certificates': 'pass',
+      'root-credentials-management': 'skip',
+    });
+    const detail = (id: string) => r.doc.accounts[0].checks.find((c: Result) => c.id === id).detail;
+    expect(detail('console-mfa')).toMatch(/^bob: console password, no MFA/);
+    expect(detail('user-direct-policies')).toBe('bob: Everything, extra (inline)');
+    expect(detail('admin-customer-policies')).toMatch(/^Everything: allows \* on \*/);
+  });
+
+  it('after init, the checks init owns pass and exit 0', async () => {
+    const creds = await freshAccount();
+    const dir = workDir();
+    const init = await runCli(
+      ['init', '--yes', '--alias', `audited-${Date.now() % 1e6}`, '--admin-user', 'alice', '--mfa-secret-file', `${dir}/a.otp`, '--endpoint-url', motoUrl],
+      { env: cliEnv(creds), cwd: dir },
+    );
+    expect(init.code).toBe(0);
+    const owned = ['account-alias', 'password-policy', 'password-length', 'password-reuse', 'password-complexity', 'admin-user', 'admin-mfa', 'console-mfa', 'user-direct-policies', 'admin-customer-policies'];
+    const r = await audit(creds, owned.flatMap((id) => ['--check', id]));
+    expect(r.code).toBe(0);
+    expect(Object.values(r.statuses())).toEqual(Array(owned.length).fill('pass'));
+  });
+
+  it('is read-only and makes O(users) calls: --verbose traces every call', async () => {
+    const creds = await freshAccount();
+    const iam = iamFor(creds);
+    for (const name of ['u1', 'u2', 'u3']) await iam.send(new CreateUserCommand({ UserName: name }));
+    const r = await runCli(['audit', '--verbose', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
+    const ops = r.stderr.split('\n').filter((l) => l.startsWith('aws ')).map((l) => l.split(' ')[1] as string);
+    expect(ops.length).toBeGreaterThan(10);
+    expect(ops.filter((op) => !/^(iam|sts|organizations):(Get|List|Generate|Describe)/.test(op))).toEqual([]);
+    expect(ops.filter((op) => op === 'iam:GetCredentialReport')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`audit: ${ops.length} AWS calls in \\d+ ms`));
+  });
+
+  it('markdown output is a table for tickets', async () => {
+    const creds = await freshAccount();
+    const r = await runCli(['audit', '--format', 'markdown', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^# IAM audit — /);
+    expect(r.stdout).toContain('| Status | Severity | Check | Detail | Fix | References |');
+  });
+
+  it('an Organization with several member accounts gives one result per account', async () => {
+    const creds = await freshAccount();
+    const orgs = new OrganizationsClient({
+      region: 'us-east-1',
+      endpoint: motoUrl,
+      credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+    });
+    await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    for (const n of [1, 2, 3]) {
+      await orgs.send(new CreateAccountCommand({ AccountName: `member-${n}`, Email: `member-${n}@example.com` }));
+    }
+    const r = await audit(creds, ['--org', '--concurrency', '2']);
+    expect(r.doc.accounts).toHaveLength(4);
+    expect(r.doc.accounts.map((a: { accountId: string }) => a.accountId)).toContain(creds.accountId);
+    for (const [i, account] of (r.doc.accounts as { error: string | null; checks: Result[] }[]).entries()) {
+      expect(account.error).toBeNull();
+      expect(account.checks).toHaveLength(21);
+      expect(r.statuses(i)['account-alias']).toBe('fail');
+    }
+    // moto does not implement ListOrganizationsFeatures (HTTP 500): the management account's check says so
+    // instead of passing or vanishing.
+    const mgmt = r.doc.accounts.find((a: { accountId: string }) => a.accountId === creds.accountId);
+    expect(mgmt.checks.find((c: Result) => c.id === 'root-credentials-management')).toMatchObject({ status: 'error', detail: expect.stringMatching(/iam:ListOrganizationsFeatures failed/) });
+    expect(r.doc.summary).toMatchObject({ accounts: 4, accountErrors: 0 });
+    expect(r.code).toBe(1);
+  });
+});
