@@ -1,42 +1,22 @@
 #!/usr/bin/env node
 // `npm run demo`: iam-bootstrap against the moto AWS emulator, no AWS account needed.
 // Starts moto_server on a free loopback port, runs a scripted `init`, re-runs it to show it converges,
-// and stops the emulator. Files land in a temporary folder that is printed at the end.
-import { spawn, spawnSync } from 'node:child_process';
+// audits the result, and stops the emulator. Files land in a temporary folder that is printed at the end.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { hasMoto, startMoto } from './moto.mjs';
 
 const cli = resolve(import.meta.dirname, '../bin/iam-bootstrap.js');
 
-if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status !== 0) {
+if (!hasMoto()) {
   console.error('The demo needs the moto AWS emulator: pip install "moto[server]"');
   process.exit(1);
 }
-
-const port = await new Promise((done) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port: p } = s.address();
-    s.close(() => done(p));
-  });
-});
-const endpoint = `http://127.0.0.1:${port}`;
-const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-  env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
-  stdio: 'ignore',
-});
-process.on('exit', () => moto.kill());
-
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
-  } catch {
-    // not up yet
-  }
-  if (i > 150) throw new Error('moto_server did not start');
-  await new Promise((r) => setTimeout(r, 200));
-}
+const moto = await startMoto();
+const endpoint = moto.url;
+process.on('exit', () => moto.stop());
 
 const dir = mkdtempSync(join(tmpdir(), 'iam-bootstrap-demo-'));
 // moto accepts any credentials; these are placeholders, not secrets.
@@ -55,6 +35,11 @@ let status = run([]);
 if (status === 0) {
   console.log('\n--- the same command again: every step is already in place ---');
   status = run([]);
+}
+if (status === 0) {
+  // The audit exits 1 here: moto's root user has no MFA, which only a person can fix in the console.
+  console.log(`\n$ iam-bootstrap audit --endpoint-url ${endpoint}\n`);
+  spawnSync(process.execPath, [cli, 'audit', '--endpoint-url', endpoint], { env, stdio: 'inherit' });
 }
 console.log(`\nDemo files (credentials CSV and MFA secret, mode 0600) are in ${dir}`);
 process.exit(status ?? 1);

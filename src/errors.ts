@@ -98,6 +98,21 @@ export function awsErrorCode(err: unknown): string | undefined {
   return raw.endsWith('Exception') ? raw.slice(0, -'Exception'.length) : raw;
 }
 
+/**
+ * "Code: message" of a failed AWS call, on one line. An answer the SDK could not parse (an emulator's or a
+ * proxy's HTML error page) has no AWS code: it is named by its HTTP status, and the SDK's multi-line
+ * "Deserialization error" hint is dropped.
+ */
+export function awsFailureReason(err: unknown): string {
+  const e = err as AwsErrorLike;
+  let code = awsErrorCode(err) ?? '';
+  const status = e.$metadata?.httpStatusCode;
+  if ((code === '' || code === 'Error' || code === 'Unknown') && status) code = `HTTP ${status}`;
+  const message = (e.message ?? '').split('\n')[0]?.trim() ?? '';
+  if (!message || message === code) return code || 'unknown error';
+  return code ? `${code}: ${message}` : message;
+}
+
 export function isAwsError(err: unknown, ...codes: string[]): boolean {
   const code = awsErrorCode(err);
   return code !== undefined && codes.some((c) => c === code || `${c}Exception` === code);
@@ -141,7 +156,7 @@ export function describeError(err: unknown, context: ErrorContext = {}): Reporte
   if (code !== undefined) {
     const e = err as AwsErrorLike;
     const call = e.$awsCall ?? 'an AWS call';
-    const reason = e.message && e.message !== code ? `${code}: ${e.message}` : code || 'unknown error';
+    const reason = awsFailureReason(err);
     if (CREDENTIAL_ERROR_CODES.has(code)) {
       return {
         exitCode: ExitCode.runtime,

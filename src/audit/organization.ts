@@ -2,7 +2,7 @@
 import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { Context } from '../context.js';
-import { UsageError, isAwsError } from '../errors.js';
+import { RuntimeError, UsageError, isAwsError } from '../errors.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 import type { AuditSettings, Check } from '../checks/types.js';
 import type { AccountIdentity } from '../steps/types.js';
@@ -15,7 +15,11 @@ export interface OrganizationAuditOptions {
   accounts?: string[];
 }
 
-export async function listActiveAccounts(ctx: Pick<Context, 'clients'>): Promise<Account[]> {
+const NOT_IN_ORGANIZATION = '--org: this account is not in an AWS Organization.';
+
+export async function listActiveAccounts(ctx: Pick<Context, 'clients'>, caller: AccountIdentity): Promise<Account[]> {
+  // DescribeOrganization already said so (role "unknown" means we could not ask): no need to list anything.
+  if (caller.organization.role === 'none') throw new UsageError(NOT_IN_ORGANIZATION);
   const accounts: Account[] = [];
   let NextToken: string | undefined;
   try {
@@ -25,11 +29,20 @@ export async function listActiveAccounts(ctx: Pick<Context, 'clients'>): Promise
       NextToken = page.NextToken;
     } while (NextToken);
   } catch (err) {
-    if (isAwsError(err, 'AWSOrganizationsNotInUse')) throw new UsageError('--org: this account is not in an AWS Organization.');
+    if (isAwsError(err, 'AWSOrganizationsNotInUse')) throw new UsageError(NOT_IN_ORGANIZATION);
+    if (isAwsError(err, 'AccessDenied') && caller.organization.role === 'member') {
+      throw new RuntimeError(
+        `--org: organizations:ListAccounts was denied: account ${caller.accountId} is a member account of the Organization.`,
+        'Run audit --org from the management account, or from an account registered as a delegated administrator for AWS Organizations.',
+      );
+    }
     throw err;
   }
   // Status is deprecated in favour of State; accept either.
-  return accounts.filter((a) => (a as { State?: string }).State === 'ACTIVE' || a.Status === 'ACTIVE');
+  const active = accounts.filter((a) => (a as { State?: string }).State === 'ACTIVE' || a.Status === 'ACTIVE');
+  // An Organization always has at least the caller's own account; auditing nothing must not look like a pass.
+  if (!active.length) throw new RuntimeError('--org: organizations:ListAccounts returned no ACTIVE account.');
+  return active;
 }
 
 export async function auditOrganization(
@@ -39,7 +52,7 @@ export async function auditOrganization(
   settings: AuditSettings,
   options: OrganizationAuditOptions,
 ): Promise<AccountAudit[]> {
-  let targets = (await listActiveAccounts(ctx)).map((a) => a.Id ?? '');
+  let targets = (await listActiveAccounts(ctx, caller)).map((a) => a.Id ?? '');
   if (options.accounts) {
     const unknown = options.accounts.filter((id) => !targets.includes(id));
     if (unknown.length) throw new UsageError(`--accounts: not ACTIVE accounts of this Organization: ${unknown.join(', ')}`);

@@ -1,6 +1,6 @@
 /** Runs the selected checks against one account. A check that cannot read what it needs is `error`, never skipped. */
 import type { Context } from '../context.js';
-import { awsErrorCode } from '../errors.js';
+import { awsErrorCode, awsFailureReason } from '../errors.js';
 import type { Check, CheckResult, CheckStatus, AuditSettings } from '../checks/types.js';
 import type { AccountIdentity } from '../steps/types.js';
 import { createAuditSources } from './sources.js';
@@ -27,8 +27,8 @@ export function explainFailure(err: unknown): string {
   const code = awsErrorCode(err);
   const e = err as { message?: string; $awsCall?: string };
   if (code === 'AccessDenied') return `missing permission ${e.$awsCall ?? 'for a read'} (AccessDenied)`;
-  if (code !== undefined) return `${e.$awsCall ?? 'an AWS call'} failed: ${code}${e.message && e.message !== code ? `: ${e.message}` : ''}`;
-  return e?.message ?? String(err);
+  if (code !== undefined) return `${e.$awsCall ?? 'an AWS call'} failed: ${awsFailureReason(err)}`;
+  return (e?.message ?? String(err)).split('\n')[0] ?? '';
 }
 
 export async function auditAccount(

@@ -36,7 +36,7 @@ export const userChecks: Check[] = [
     title: 'Every administrator has MFA',
     severity: 'high',
     references: [],
-    remediation: 'iam-bootstrap init --no-alias --no-password-policy --admin-user <user>  (enrols MFA for that user)',
+    remediation: 'iam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user <user>  (enrols MFA for that user)',
     async run(s) {
       const admins = await adminsWithMfa(s);
       const missing = admins.filter((a) => !a.mfa).map((a) => a.admin);
@@ -46,7 +46,7 @@ export const userChecks: Check[] = [
       return fail(
         listSome(names.map((n) => `${n}: administrator, no MFA`)),
         missing.map((u) => u.user.Arn ?? ''),
-        names.map((n) => `iam-bootstrap init --no-alias --no-password-policy --admin-user ${n}`).join('\n'),
+        names.map((n) => `iam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user ${n}`).join('\n'),
       );
     },
   },

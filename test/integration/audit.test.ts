@@ -99,6 +99,14 @@ describe.skipIf(noMoto)('audit against moto', () => {
     expect(r.stdout).toContain('| Status | Severity | Check | Detail | Fix | References |');
   });
 
+  it('--org outside an Organization is a usage error, not an empty clean report', async () => {
+    const creds = await freshAccount();
+    const r = await audit(creds, ['--org']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--org: this account is not in an AWS Organization.');
+  });
+
   it('an Organization with several member accounts gives one result per account', async () => {
     const creds = await freshAccount();
     const orgs = new OrganizationsClient({
@@ -121,7 +129,10 @@ describe.skipIf(noMoto)('audit against moto', () => {
     // moto does not implement ListOrganizationsFeatures (HTTP 500): the management account's check says so
     // instead of passing or vanishing.
     const mgmt = r.doc.accounts.find((a: { accountId: string }) => a.accountId === creds.accountId);
-    expect(mgmt.checks.find((c: Result) => c.id === 'root-credentials-management')).toMatchObject({ status: 'error', detail: expect.stringMatching(/iam:ListOrganizationsFeatures failed/) });
+    expect(mgmt.checks.find((c: Result) => c.id === 'root-credentials-management')).toMatchObject({
+      status: 'error',
+      detail: expect.stringMatching(/^iam:ListOrganizationsFeatures failed: HTTP 500[^\n]*$/),
+    });
     expect(r.doc.summary).toMatchObject({ accounts: 4, accountErrors: 0 });
     expect(r.code).toBe(1);
   });

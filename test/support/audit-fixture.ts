@@ -183,6 +183,12 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   });
   orgMock.on(org.ListAccountsCommand).callsFake(async () => {
     sent.push('ListAccounts');
+    if (sc.denied?.includes('ListAccounts')) {
+      // Organizations models it as AccessDeniedException; a member account gets it for ListAccounts.
+      throw Object.assign(new org.AccessDeniedException({ message: 'You don\'t have permissions to access this resource.', $metadata: {} }), {
+        $awsCall: 'organizations:ListAccounts',
+      });
+    }
     return { Accounts: (sc.orgAccounts ?? []).map((a) => ({ Id: a.id, State: a.state, Status: a.state })) };
   });
   return { clients, sent };

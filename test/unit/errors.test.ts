@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, CredentialsError, describeError, ExitWith, RuntimeError, UsageError } from '../../src/errors.js';
+import { AbortError, awsFailureReason, CredentialsError, describeError, ExitWith, RuntimeError, UsageError } from '../../src/errors.js';
 
 const awsErr = (name: string, message: string, call?: string) =>
   Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 403 }, ...(call ? { $awsCall: call } : {}) });
@@ -21,6 +21,19 @@ describe('describeError', () => {
     expect(message).toContain('iam:CreateUser failed: AccessDenied: User: arn:aws:iam::1:user/x is not authorized');
     expect(message).toContain('not allowed to perform iam:CreateUser');
     expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  it('names an unparseable answer (an HTML error page) by its HTTP status, on one line', () => {
+    // What the SDK throws when a 500 answer is not XML: name "Error", its hint appended on a second line.
+    const err = Object.assign(
+      new Error('@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
+      { $metadata: { httpStatusCode: 500 }, $awsCall: 'iam:ListOrganizationsFeatures' },
+    );
+    expect(awsFailureReason(err)).toBe('HTTP 500: @aws-sdk XML parse error: mismatched tags <html> and </title>.');
+    expect(describeError(err)).toEqual({
+      exitCode: 3,
+      message: 'Error: iam:ListOrganizationsFeatures failed: HTTP 500: @aws-sdk XML parse error: mismatched tags <html> and </title>.',
+    });
   });
 
   it('gives credential advice for expired or invalid credentials', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../../src/commands/audit.js';
 import { parseAuditFlags } from '../../../src/commands/audit-options.js';
 import { auditExitCode, renderTable } from '../../../src/audit/report.js';
+import { RuntimeError, UsageError, describeError } from '../../../src/errors.js';
 import { auditContext, SECURE } from '../../support/audit-fixture.js';
 
 const MGMT = '111122223333';
@@ -45,6 +46,27 @@ describe('audit --org', () => {
   it('refuses --accounts that are not ACTIVE members', async () => {
     const { ctx } = auditContext(management, true, members);
     await expect(runAudit(ctx, parseAuditFlags({ org: true, accounts: '444444444444' }, false))).rejects.toThrow(/--accounts: not ACTIVE accounts of this Organization: 444444444444/);
+  });
+
+  it('refuses --org outside an Organization before listing anything (moto answers ListAccounts with an empty list)', async () => {
+    const { ctx, sent } = auditContext({ ...SECURE, organizationRole: 'none' });
+    const run = runAudit(ctx, parseAuditFlags({ org: true }, false));
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow('--org: this account is not in an AWS Organization.');
+    expect(sent).not.toContain('ListAccounts');
+  });
+
+  it('from a member account, says to run from the management account or a delegated administrator', async () => {
+    const { ctx } = auditContext({ ...SECURE, organizationRole: 'member', denied: ['ListAccounts'] });
+    const err = await runAudit(ctx, parseAuditFlags({ org: true }, false)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuntimeError);
+    expect(describeError(err).message).toMatch(/organizations:ListAccounts was denied: account 111122223333 is a member account[^]*delegated administrator/);
+    expect(describeError(err).exitCode).toBe(3);
+  });
+
+  it('never reports an Organization without ACTIVE accounts as a clean audit', async () => {
+    const { ctx } = auditContext({ ...management, orgAccounts: [{ id: '444444444444', state: 'SUSPENDED' }] });
+    await expect(runAudit(ctx, parseAuditFlags({ org: true }, false))).rejects.toThrow(/ListAccounts returned no ACTIVE account/);
   });
 
   it('shows an accounts × failing checks table', async () => {

@@ -110,7 +110,7 @@ describe('user checks', () => {
     expect(r.status).toBe('fail');
     expect(r.detail).toBe('bob: administrator, no MFA; carol: administrator, no MFA');
     expect(r.resources).toEqual(['arn:aws:iam::111122223333:user/bob', 'arn:aws:iam::111122223333:user/carol']);
-    expect(r.remediation).toBe('iam-bootstrap init --no-alias --no-password-policy --admin-user bob\niam-bootstrap init --no-alias --no-password-policy --admin-user carol');
+    expect(r.remediation).toBe('iam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user bob\niam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user carol');
   });
 
   it('treats a group with a customer policy allowing * on * as administrators', async () => {

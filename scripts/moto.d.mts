@@ -1,0 +1,2 @@
+export function hasMoto(): boolean;
+export function startMoto(): Promise<{ url: string; stop: () => void }>;
