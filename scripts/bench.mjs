@@ -12,6 +12,10 @@ const { values } = parseArgs({ options: { users: { type: 'string', default: '20'
 const USERS = Number(values.users);
 const RUNS = Number(values.runs);
 const cli = resolve(import.meta.dirname, '../bin/iam-bootstrap.js');
+if (!Number.isInteger(USERS) || USERS < 1 || !Number.isInteger(RUNS) || RUNS < 1) {
+  console.error('--users and --runs must be whole numbers of at least 1.');
+  process.exit(2);
+}
 
 if (!hasMoto() || spawnSync('aws', ['--version'], { stdio: 'ignore' }).status !== 0) {
   console.error('The benchmark needs moto_server and the AWS CLI (pip install "moto[server]" awscli).');

@@ -19,7 +19,8 @@ Exit codes:
   0    success (audit: no check at or above --fail-on failed)
   1    audit: a check at or above --fail-on failed
   2    usage error: a bad flag or value, or a target file that already exists (nothing was changed)
-  3    AWS or runtime error: missing/expired credentials, a failed AWS call (named in the message)
+  3    AWS or runtime error: missing/expired credentials, a failed AWS call (named in the message);
+       audit: nothing failed, but a check or account could not be evaluated
   130  interrupted (Ctrl-C) or the plan was declined`;
 
 function packageVersion(): string {
@@ -28,6 +29,21 @@ function packageVersion(): string {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** "a, b, c" over as many indented lines as it takes to stay within `width` columns. */
+function wrapList(items: string[], indent: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, item] of items.entries()) {
+    const word = i < items.length - 1 ? `${item},` : item;
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}
 
 /** Listed here, not imported from the checks, so that --help loads no check code (and no AWS SDK). */
 export const AUDIT_CHECK_IDS = [
@@ -110,7 +126,7 @@ export function buildProgram(): Command {
     .option('--role-name <name>', 'with --org: the role to assume in each account (default OrganizationAccountAccessRole)')
     .option('--concurrency <n>', 'with --org: accounts audited at once, 1-64 (default 8)')
     .option('--accounts <ids>', 'with --org: only these account ids, comma-separated')
-    .addHelpText('after', `\nChecks: ${AUDIT_CHECK_IDS.join(', ')}${EXIT_CODES_HELP}`)
+    .addHelpText('after', `\nChecks:\n${wrapList(AUDIT_CHECK_IDS, '  ', 80)}\n${EXIT_CODES_HELP}`)
     .action(async (_opts, command: Command) => {
       const { runAuditCommand } = await import('./commands/audit.js');
       return runAuditCommand(command);

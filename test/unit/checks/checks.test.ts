@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../../src/commands/audit.js';
 import { parseAuditFlags } from '../../../src/commands/audit-options.js';
 import { CHECK_IDS } from '../../../src/checks/registry.js';
+import { AUDIT_CHECK_IDS } from '../../../src/cli.js';
 import { ADMIN_ACCESS, auditContext, daysAgo, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';
 
 async function check(id: string, scenario: Scenario, flags: Record<string, string> = {}) {
@@ -14,6 +15,14 @@ async function check(id: string, scenario: Scenario, flags: Record<string, strin
 
 const ROOT_WITHOUT_CREDENTIALS = { ...ROOT, password_enabled: 'false', mfa_active: 'false' };
 const withRows = (...rows: ReturnType<typeof userRow>[]): Scenario => ({ ...SECURE, rows: [ROOT, ...rows] });
+
+describe('the check list', () => {
+  it('is the 21 stable ids, in report order, and --help lists exactly those', () => {
+    expect(CHECK_IDS).toHaveLength(21);
+    expect(new Set(CHECK_IDS).size).toBe(21);
+    expect(AUDIT_CHECK_IDS).toEqual(CHECK_IDS);
+  });
+});
 
 describe('every check passes on a secured account', () => {
   it.each(CHECK_IDS.filter((id) => id !== 'root-credentials-management'))('%s', async (id) => {
