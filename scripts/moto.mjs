@@ -37,6 +37,8 @@ export async function startMoto() {
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd); // the child has its own copy
+  // The emulator must not keep a finished script alive; callers stop it (on 'exit', or in test teardown).
+  child.unref();
   const stop = () => {
     child.kill('SIGTERM');
     rmSync(logDir, { recursive: true, force: true });
