@@ -4,7 +4,7 @@
  * reported where it matters.
  */
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam';
-import type { Clock, Context } from '../context.js';
+import type { Context } from '../context.js';
 import { isAwsError, RuntimeError } from '../errors.js';
 
 export const ROOT_ROW = '<root_account>';
@@ -39,13 +39,9 @@ export async function fetchCredentialReport(ctx: Pick<Context, 'clients' | 'cloc
     if (ctx.clock.now().getTime() - started > POLL_BUDGET_MS) {
       throw new RuntimeError('the IAM credential report was not ready after 60 seconds; run audit again in a minute.');
     }
-    await backoff(ctx.clock, delay);
+    await ctx.clock.sleep(delay);
     delay = Math.min(delay * 2, 4000);
   }
-}
-
-async function backoff(clock: Clock, ms: number): Promise<void> {
-  await clock.sleep(ms);
 }
 
 function contentText(content: Uint8Array | string | undefined): string {

@@ -1,6 +1,7 @@
 /** audit --org: every ACTIVE account of the Organization, each through an assumed role, a few at a time. */
 import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
 import { RuntimeError, UsageError, isAwsError } from '../errors.js';
 import { mapConcurrent } from '../lib/concurrency.js';
@@ -20,14 +21,12 @@ const NOT_IN_ORGANIZATION = '--org: this account is not in an AWS Organization.'
 export async function listActiveAccounts(ctx: Pick<Context, 'clients'>, caller: AccountIdentity): Promise<Account[]> {
   // DescribeOrganization already said so (role "unknown" means we could not ask): no need to list anything.
   if (caller.organization.role === 'none') throw new UsageError(NOT_IN_ORGANIZATION);
-  const accounts: Account[] = [];
-  let NextToken: string | undefined;
+  let accounts: Account[];
   try {
-    do {
+    accounts = await allPages(async (NextToken) => {
       const page = await ctx.clients.organizations.send(new ListAccountsCommand({ NextToken }));
-      accounts.push(...(page.Accounts ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
+      return { items: page.Accounts ?? [], next: page.NextToken };
+    });
   } catch (err) {
     if (isAwsError(err, 'AWSOrganizationsNotInUse')) throw new UsageError(NOT_IN_ORGANIZATION);
     if (isAwsError(err, 'AccessDenied') && caller.organization.role === 'member') {

@@ -11,24 +11,25 @@ import {
   ListEntitiesForPolicyCommand,
   ListGroupPoliciesCommand,
   ListGroupsCommand,
-  ListGroupsForUserCommand,
   ListOrganizationsFeaturesCommand,
   ListPoliciesCommand,
   ListServerCertificatesCommand,
   ListUserPoliciesCommand,
   ListUsersCommand,
-  ListVirtualMFADevicesCommand,
   type Group,
   type Policy,
   type ServerCertificateMetadata,
   type User,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
+import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 import type { PasswordPolicy } from '../lib/password-policy.js';
 import { currentAlias } from '../steps/account-alias.js';
 import { attachedGroupPolicyArns } from '../steps/admin-group.js';
+import { groupNames } from '../steps/admin-user.js';
+import { virtualDevices } from '../steps/mfa.js';
 import { currentPasswordPolicy } from '../steps/password-policy.js';
 import type { AccountIdentity } from '../steps/types.js';
 import { fetchCredentialReport, type CredentialReport } from './credential-report.js';
@@ -83,17 +84,6 @@ export function allowsEverything(document: string | undefined): boolean {
   });
 }
 
-async function paginate<T>(page: (marker: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let marker: string | undefined;
-  do {
-    const { items, next } = await page(marker);
-    all.push(...items);
-    marker = next;
-  } while (marker);
-  return all;
-}
-
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let promise: Promise<T> | undefined;
   return () => (promise ??= load());
@@ -103,7 +93,7 @@ export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, acco
   const { iam } = ctx.clients;
 
   const customerPolicies = once(async () => {
-    const policies = await paginate(async (Marker) => {
+    const policies = await allPages(async (Marker) => {
       const r = await iam.send(new ListPoliciesCommand({ Scope: 'Local', Marker }));
       return { items: r.Policies ?? [], next: r.IsTruncated ? r.Marker : undefined };
     });
@@ -120,7 +110,7 @@ export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, acco
   });
 
   const groupsGrantingAdmin = once(async () => {
-    const groups = await paginate<Group>(async (Marker) => {
+    const groups = await allPages<Group>(async (Marker) => {
       const r = await iam.send(new ListGroupsCommand({ Marker }));
       return { items: r.Groups ?? [], next: r.IsTruncated ? r.Marker : undefined };
     });
@@ -140,21 +130,21 @@ export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, acco
   });
 
   const users = once(async () => {
-    const list = await paginate<User>(async (Marker) => {
+    const list = await allPages<User>(async (Marker) => {
       const r = await iam.send(new ListUsersCommand({ Marker }));
       return { items: r.Users ?? [], next: r.IsTruncated ? r.Marker : undefined };
     });
     const [adminArns, adminGroups] = await Promise.all([adminPolicyArns(), groupsGrantingAdmin()]);
     return mapConcurrent(list, PER_ENTITY_CONCURRENCY, async (user): Promise<UserPermissions> => {
       const UserName = user.UserName ?? '';
-      const [attachedR, inlineR, groupsR] = await Promise.all([
+      // A user has at most 20 managed policies attached: one page holds them (inline policy names likewise).
+      const [attachedR, inlineR, groups] = await Promise.all([
         iam.send(new ListAttachedUserPoliciesCommand({ UserName })),
         iam.send(new ListUserPoliciesCommand({ UserName })),
-        iam.send(new ListGroupsForUserCommand({ UserName })),
+        groupNames(ctx, UserName),
       ]);
       const attached = (attachedR.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '');
       const inline = inlineR.PolicyNames ?? [];
-      const groups = (groupsR.Groups ?? []).map((g) => g.GroupName ?? '');
       let isAdmin = attached.some((arn) => adminArns.has(arn)) || groups.some((g) => adminGroups.has(g));
       for (const PolicyName of isAdmin ? [] : inline) {
         const doc = (await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }))).PolicyDocument;
@@ -173,23 +163,18 @@ export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, acco
     credentialReport: once(() => fetchCredentialReport(ctx)),
     alias: once(() => currentAlias(ctx)),
     passwordPolicy: once(() => currentPasswordPolicy(ctx)),
-    assignedVirtualMfa: once(() =>
-      paginate(async (Marker) => {
-        const r = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker }));
-        return { items: r.VirtualMFADevices ?? [], next: r.IsTruncated ? r.Marker : undefined };
-      }),
-    ),
+    assignedVirtualMfa: once(() => virtualDevices(ctx, 'Assigned')),
     users,
     customerPolicies,
     supportRoles: once(async () => {
-      const roles = await paginate(async (Marker) => {
+      const roles = await allPages(async (Marker) => {
         const r = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: SUPPORT_ACCESS, EntityFilter: 'Role', Marker }));
         return { items: r.PolicyRoles ?? [], next: r.IsTruncated ? r.Marker : undefined };
       });
       return roles.map((r) => r.RoleName ?? '');
     }),
     serverCertificates: once(() =>
-      paginate(async (Marker) => {
+      allPages(async (Marker) => {
         const r = await iam.send(new ListServerCertificatesCommand({ Marker }));
         return { items: r.ServerCertificateMetadataList ?? [], next: r.IsTruncated ? r.Marker : undefined };
       }),

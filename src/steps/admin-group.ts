@@ -12,6 +12,7 @@ import {
   PutGroupPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
+import { allPages } from '../aws/pagination.js';
 import { isAwsError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
 import { plan, type FieldChange, type Step } from './types.js';
@@ -87,15 +88,12 @@ async function groupExists(ctx: Context, name: string): Promise<boolean> {
   }
 }
 
-export async function attachedGroupPolicyArns(ctx: Pick<Context, 'clients'>, group: string): Promise<string[]> {
-  const arns: string[] = [];
-  let Marker: string | undefined;
-  do {
+export function attachedGroupPolicyArns(ctx: Pick<Context, 'clients'>, group: string): Promise<string[]> {
+  return allPages(async (Marker) => {
     const page = await ctx.clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker }));
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
-    Marker = page.IsTruncated ? page.Marker : undefined;
-  } while (Marker);
-  return arns;
+    const arns = (page.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : []));
+    return { items: arns, next: page.IsTruncated ? page.Marker : undefined };
+  });
 }
 
 /** The inline policy document as sent, or undefined; AWS returns it URL-encoded. */

@@ -9,6 +9,7 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
+import { allPages } from '../aws/pagination.js';
 import { isAwsError } from '../errors.js';
 import type { Context } from '../context.js';
 import { plan, type FieldChange, type Step } from './types.js';
@@ -29,15 +30,12 @@ export async function getUser(ctx: Pick<Context, 'clients'>, userName: string): 
   }
 }
 
-async function groupNames(ctx: Context, userName: string): Promise<string[]> {
-  const names: string[] = [];
-  let Marker: string | undefined;
-  do {
+export function groupNames(ctx: Pick<Context, 'clients'>, userName: string): Promise<string[]> {
+  return allPages(async (Marker) => {
     const page = await ctx.clients.iam.send(new ListGroupsForUserCommand({ UserName: userName, Marker }));
-    for (const g of page.Groups ?? []) if (g.GroupName) names.push(g.GroupName);
-    Marker = page.IsTruncated ? page.Marker : undefined;
-  } while (Marker);
-  return names;
+    const names = (page.Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : []));
+    return { items: names, next: page.IsTruncated ? page.Marker : undefined };
+  });
 }
 
 export const adminUserStep: Step<UserData> = {

@@ -12,6 +12,7 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
+import { allPages } from '../aws/pagination.js';
 import { isAwsError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
 import { decodeSeed, otpauthUri } from '../lib/totp.js';
@@ -34,15 +35,11 @@ export async function userMfaSerials(ctx: Pick<Context, 'clients'>, userName: st
   }
 }
 
-async function virtualDevices(ctx: Context, status: 'Assigned' | 'Unassigned'): Promise<VirtualMFADevice[]> {
-  const devices: VirtualMFADevice[] = [];
-  let Marker: string | undefined;
-  do {
+export function virtualDevices(ctx: Pick<Context, 'clients'>, status: 'Assigned' | 'Unassigned'): Promise<VirtualMFADevice[]> {
+  return allPages(async (Marker) => {
     const page = await ctx.clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: status, Marker }));
-    devices.push(...(page.VirtualMFADevices ?? []));
-    Marker = page.IsTruncated ? page.Marker : undefined;
-  } while (Marker);
-  return devices;
+    return { items: page.VirtualMFADevices ?? [], next: page.IsTruncated ? page.Marker : undefined };
+  });
 }
 
 /** Serials end with ":mfa/<path><name>"; ours are created at the root path. */
