@@ -9,8 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { Context } from '../../src/context.js';
 import { awsError } from './fake-aws.js';
-import { FakeClock } from './context.js';
-import { captureOutput } from './context.js';
+import { captureOutput, FakeClock } from './context.js';
 import { ScriptedPrompter } from './scripted-prompter.js';
 
 export const NOW = new Date('2026-06-01T12:00:00Z');
