@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { SecretRegistry } from './lib/secrets.js';
 
 export interface GlobalOptions {
   profile?: string;
@@ -53,7 +54,7 @@ export const AUDIT_CHECK_IDS = [
   'admin-customer-policies', 'support-role', 'expired-certificates', 'root-credentials-management',
 ];
 
-export function buildProgram(): Command {
+export function buildProgram(secrets = new SecretRegistry()): Command {
   const program = new Command('iam-bootstrap');
   program
     .description('Secure a new AWS account in one run, and audit that it stays secure.')
@@ -109,7 +110,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (_opts, command: Command) => {
       const { runInitCommand } = await import('./commands/init.js');
-      return runInitCommand(command);
+      return runInitCommand(command, secrets);
     });
 
   program
@@ -129,7 +130,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `\nChecks:\n${wrapList(AUDIT_CHECK_IDS, '  ', 80)}\n${EXIT_CODES_HELP}`)
     .action(async (_opts, command: Command) => {
       const { runAuditCommand } = await import('./commands/audit.js');
-      return runAuditCommand(command);
+      return runAuditCommand(command, secrets);
     });
 
   return program;

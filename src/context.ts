@@ -6,21 +6,52 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClients } from './aws/clients.js';
 import type { Output } from './io/output.js';
 import type { Prompter } from './io/prompter.js';
+import type { SecretRegistry } from './lib/secrets.js';
 
 export interface Clock {
   now(): Date;
   sleep(ms: number): Promise<void>;
 }
 
-export interface FileSystem {
-  exists(path: string): Promise<boolean>;
-  /** Creates `path` with mode 0600; fails if it already exists (secrets are never overwritten). */
-  writeSecretFile(path: string, data: string | Uint8Array): Promise<void>;
-  /** Removes a file this run created and that is now useless (e.g. the seed of a device that was deleted). */
-  removeFile(path: string): Promise<void>;
-  /** All of standard input, for --password-stdin. */
-  readStdin(): Promise<string>;
+/** What stands at a path where a secret file is to be created. */
+export type TargetState =
+  | { kind: 'free' }
+  /** An empty 0600 file of ours: the reservation of a killed run, reused rather than refused. */
+  | { kind: 'leftover' }
+  /** Something is at the path (a file, a link, a folder): a secret is never written over it. */
+  | { kind: 'taken'; reason: string }
+  /** Nothing can be created there (no such folder, not writable, …). */
+  | { kind: 'blocked'; reason: string };
+
+/** A secret file created (empty, 0600) before init changes anything, so that writing it later cannot fail for a reason known now. */
+export interface ReservedFile {
+  readonly path: string;
+  readonly filled: boolean;
+  /** Writes the whole content and closes; on failure removes the file and throws a RuntimeError naming the path and reason. */
+  fill(data: string | Uint8Array): Promise<void>;
+  /** Removes the file, if it is still the one reserved (the run has nothing to put there, or its secret became useless). */
+  discard(): Promise<void>;
 }
+
+export interface StdinText {
+  text: string;
+  /** false: standard input was longer than asked for, and reading stopped there */
+  complete: boolean;
+}
+
+export interface FileSystem {
+  /** Reads only: can a new secret file be created at `path`? init's plan and --dry-run use this. */
+  inspectTarget(path: string): Promise<TargetState>;
+  /** Creates `path` exclusively (or takes over a leftover reservation); throws RuntimeError naming the reason. */
+  reserve(path: string): Promise<ReservedFile>;
+  /** Whether anything (a file, a folder, a link) is at `path`. */
+  exists(path: string): Promise<boolean>;
+  /** Standard input, for --password-stdin, reading at most `maxBytes`. */
+  readStdin(maxBytes: number): Promise<StdinText>;
+}
+
+/** The signals that stop a run: the handler runs once per signal; the function returned removes it. */
+export type SignalSubscriber = (handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => void) => () => void;
 
 export interface Context {
   clients: AwsClients;
@@ -32,6 +63,10 @@ export interface Context {
   prompt: Prompter;
   clock: Clock;
   fs: FileSystem;
+  /** Every secret this process knows; output and error messages replace them with ***. */
+  secrets: SecretRegistry;
+  /** SIGINT, SIGTERM and SIGHUP, for commands that must clean up before they stop (init's apply). */
+  onStopSignal: SignalSubscriber;
 }
 
 export const systemClock: Clock = {

@@ -9,7 +9,10 @@ export const ExitCode = {
   checksFailed: 1,
   usage: 2,
   runtime: 3,
+  /** 128 + the signal's number, as a shell reports a process the signal ended */
+  hangup: 129,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 export class UsageError extends Error {
@@ -48,6 +51,38 @@ export class ExitWith extends Error {
   constructor(readonly exitCode: number) {
     super(`exit ${exitCode}`);
   }
+}
+
+/**
+ * A failure after which cleaning up failed too (e.g. EnableMFADevice denied, then DeleteVirtualMFADevice denied).
+ * Both are reported; the original decides the exit code, and the clean-up's hint says what is left to do by hand.
+ */
+export class CleanupFailedError extends Error {
+  override readonly name = 'CleanupFailedError';
+  constructor(
+    readonly original: unknown,
+    readonly failures: { leftBehind: string; error: unknown }[],
+  ) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
+
+/**
+ * Runs every clean-up after `original` failed, whatever each of them does, then throws `original` — or, when a
+ * clean-up failed too, a CleanupFailedError carrying both, so the clean-up never hides the first error.
+ */
+export async function cleanUpAndRethrow(original: unknown, cleanups: { leftBehind: string; run: () => Promise<unknown> }[]): Promise<never> {
+  const failures: { leftBehind: string; error: unknown }[] = [];
+  for (const c of cleanups) {
+    try {
+      await c.run();
+    } catch (error) {
+      failures.push({ leftBehind: c.leftBehind, error });
+    }
+  }
+  if (!failures.length) throw original;
+  if (original instanceof CleanupFailedError) throw new CleanupFailedError(original.original, [...original.failures, ...failures]);
+  throw new CleanupFailedError(original, failures);
 }
 
 /** No credentials, or credentials AWS rejects: the fix is always the same advice. */
@@ -135,6 +170,13 @@ export interface ErrorContext {
 
 /** The single place that decides what the operator reads and which exit code the process returns. */
 export function describeError(err: unknown, context: ErrorContext = {}): ReportedError {
+  if (err instanceof CleanupFailedError) {
+    const first = describeError(err.original, context);
+    const also = err.failures.map(
+      (f) => `Clean-up failed too: ${describeError(f.error, context).message.replace(/^Error: /, '')}\nLeft behind: ${f.leftBehind}`,
+    );
+    return { exitCode: first.exitCode, message: [first.message, ...also].join('\n') };
+  }
   if (err instanceof ExitWith) return { exitCode: err.exitCode, message: '' };
   if (err instanceof UsageError) return { exitCode: ExitCode.usage, message: `Error: ${err.message}` };
   if (err instanceof AbortError) return { exitCode: err.exitCode, message: err.message };

@@ -2,12 +2,14 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import { describeError, ExitCode } from './errors.js';
+import { SecretRegistry } from './lib/secrets.js';
 
 export async function main(argv: string[]): Promise<number> {
   // The SDK warns on Node 20 that its future releases will need Node 22. We pin the SDK and support Node 20
   // deliberately, so the warning is noise our users cannot act on; an explicit setting still wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const program = buildProgram();
+  const secrets = new SecretRegistry();
+  const program = buildProgram(secrets);
   try {
     await program.parseAsync(argv);
     return ExitCode.ok;
@@ -18,7 +20,8 @@ export async function main(argv: string[]): Promise<number> {
       return success ? ExitCode.ok : ExitCode.usage;
     }
     const { exitCode, message } = describeError(err, { profile: program.opts<{ profile?: string }>().profile });
-    if (message) process.stderr.write(`${message}\n`);
+    // AWS's own words end up in the message; no secret this process knows may go with them.
+    if (message) process.stderr.write(`${secrets.redact(message)}\n`);
     return exitCode;
   }
 }

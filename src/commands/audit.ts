@@ -7,14 +7,15 @@ import { ALL_CHECKS } from '../checks/registry.js';
 import type { GlobalOptions } from '../cli.js';
 import type { Context } from '../context.js';
 import { ExitCode, ExitWith } from '../errors.js';
+import type { SecretRegistry } from '../lib/secrets.js';
 import { readIdentity } from '../steps/identity.js';
 import { parseAuditFlags, type AuditFlags, type AuditRequest } from './audit-options.js';
 
-export async function runAuditCommand(command: Command): Promise<void> {
+export async function runAuditCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const request = parseAuditFlags(command.opts<AuditFlags>(), command.parent?.opts<GlobalOptions>().json === true);
   const { createContext, outputFor } = await import('../runtime.js');
-  const ctx = await createContext(globals, outputFor(globals, request.format === 'json'));
+  const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'));
   const doc = await runAudit(ctx, request);
   const code = auditExitCode(doc, request.failOn);
   if (code !== ExitCode.ok) throw new ExitWith(code);

@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import type { FileSystem } from '../context.js';
+import type { FileSystem, StdinText } from '../context.js';
 import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
 import {
   checkAccountAlias,
@@ -21,6 +21,10 @@ import {
 
 export const DEFAULT_ADMIN_GROUP = 'Administrators';
 export const DEFAULT_ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
+/** IAM's limit of tags on one user. */
+export const MAX_USER_TAGS = 50;
+/** --password-stdin reads at most this many bytes: an IAM password is at most 128 characters. */
+export const STDIN_PASSWORD_LIMIT = 4096;
 
 /** What commander hands us for `init` (strings as typed; `false` for a --no-x flag). */
 export interface InitFlags {
@@ -149,6 +153,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     return tag;
   });
   if (new Set(tags.map((t) => t.Key)).size !== tags.length) throw usage('--tag', 'the same key is given twice.');
+  if (tags.length > MAX_USER_TAGS) throw usage('--tag', `${tags.length} tags given; IAM allows at most ${MAX_USER_TAGS} on a user.`);
   const mfaDeviceName =
     flags.mfaDeviceName === undefined ? undefined : check('--mfa-device-name', flags.mfaDeviceName, checkMfaDeviceName);
 
@@ -213,7 +218,10 @@ export async function checkTargetFree(fs: FileSystem, flag: string, absolute: st
 }
 
 /** --password-stdin: the whole of standard input, less one trailing newline (as `echo` or a here-string adds). */
-export function parseStdinPassword(text: string): string {
+export function parseStdinPassword({ text, complete }: StdinText): string {
+  if (!complete) {
+    throw usage('--password-stdin', `standard input is longer than ${STDIN_PASSWORD_LIMIT} bytes; a console password is at most 128 characters.`);
+  }
   const password = text.replace(/\r?\n$/, '');
   if (password === '') throw usage('--password-stdin', 'standard input was empty.');
   const problem = checkPasswordCharacters(password);

@@ -2,13 +2,13 @@
  * `iam-bootstrap init`: flags → identity → prompts for what is missing → plan → confirm → apply → summary.
  * The steps do the AWS work; this module only sequences them and talks to the operator.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { GlobalOptions } from '../cli.js';
 import type { Context } from '../context.js';
-import { AbortError, UsageError } from '../errors.js';
-import { credentialsCsv, signInUrl } from '../lib/credentials-csv.js';
+import { AbortError, cleanUpAndRethrow, ExitCode, UsageError } from '../errors.js';
+import { signInUrl } from '../lib/credentials-csv.js';
 import { passwordViolations } from '../lib/password.js';
+import type { SecretRegistry } from '../lib/secrets.js';
 import { seedMfaCodes, terminalMfaCodes } from '../mfa/code-providers.js';
 import { accessKeyStep } from '../steps/access-key.js';
 import { accountAliasStep, currentAlias } from '../steps/account-alias.js';
@@ -18,9 +18,11 @@ import { consoleAccessStep } from '../steps/console-access.js';
 import { readIdentity, readRootPosture } from '../steps/identity.js';
 import { mfaStep } from '../steps/mfa.js';
 import { passwordPolicyStep } from '../steps/password-policy.js';
-import { clearPending } from '../steps/secret-journal.js';
-import type { AccountIdentity, Step, StepContext, StepOutcome, StepPlan } from '../steps/types.js';
-import { checkTargetFolder, checkTargetFree, parseInitFlags, parseStdinPassword, type InitFlags, type InitRequest } from './init-options.js';
+import { CredentialVault, deliverCredentials } from '../steps/credentials-file.js';
+import { PENDING_ACCESS_KEY_TAG, PENDING_PASSWORD_TAG } from '../steps/secret-journal.js';
+import type { AccountIdentity, Step, StepContext, StepPlan } from '../steps/types.js';
+import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles } from './init-files.js';
+import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './init-options.js';
 import { completeSettings } from './init-prompts.js';
 import { describeIdentity, nextSteps, renderPlan, renderSummary, type InitResult } from './init-report.js';
 
@@ -37,6 +39,9 @@ export const INIT_STEPS: Step[] = [
 
 const SECRET_STEPS = new Set(['console-access', 'access-key']);
 
+/** How a stop signal ends init: the exit code a shell reports for a process that signal ended. */
+const STOP_EXIT_CODE = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup } as const;
+
 export interface InitEnvironment {
   /** Whether standard input is a terminal the operator can answer prompts on. */
   stdinIsTty: boolean;
@@ -44,14 +49,16 @@ export interface InitEnvironment {
 }
 
 /** commander's action: flags are checked before anything else, including building AWS clients. */
-export async function runInitCommand(command: Command): Promise<void> {
+export async function runInitCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const flags = command.opts<InitFlags>();
   const globals = command.optsWithGlobals<GlobalOptions>();
   const request = parseInitFlags(flags, (name) => command.getOptionValueSource(name) === 'cli');
   const { createContext } = await import('../runtime.js');
-  const ctx = await createContext(globals);
+  const ctx = await createContext(globals, secrets);
   await runInit(ctx, request, { stdinIsTty: process.stdin.isTTY === true, cwd: process.cwd() });
 }
+
+const changes = (p: StepPlan) => p.status === 'create' || p.status === 'update';
 
 export async function runInit(ctx: Context, request: InitRequest, env: InitEnvironment): Promise<InitResult> {
   const { out } = ctx;
@@ -61,43 +68,68 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
         '--mfa-secret-file (or --no-mfa).',
     );
   }
-  const folderOf = (flag: string, path: string | undefined) => (path ? checkTargetFolder(flag, path, env.cwd) : undefined);
-  const files = {
-    credentialsFile: await folderOf('--credentials-file', request.credentialsFile),
-    mfaSecretFile: await folderOf('--mfa-secret-file', request.mfaSecretFile),
-    qrPng: await folderOf('--qr-png', request.qrPng),
-  };
-  const password = request.passwordStdin ? parseStdinPassword(await ctx.fs.readStdin()) : undefined;
+  const paths = await checkTargetFolders(
+    ctx,
+    { credentials: request.credentialsFile, mfaSecret: request.mfaSecretFile, qrPng: request.qrPng },
+    env.cwd,
+  );
+  const password = request.passwordStdin ? parseStdinPassword(await ctx.fs.readStdin(STDIN_PASSWORD_LIMIT)) : undefined;
+  ctx.secrets.add(password);
 
   const account = await readIdentity(ctx);
   out.info(describeIdentity(out, account));
   const existingAlias = await currentAlias(ctx);
-  const settings = await completeSettings(ctx, { ...request, ...files }, existingAlias, password);
-  const mfaCodes = settings.mfaSecretFile ? seedMfaCodes(ctx.clock) : terminalMfaCodes(ctx.prompt, out, ctx.clock);
-  const stepCtx: StepContext = { ...ctx, settings, account, mfaCodes };
+  const request2 = { ...request, credentialsFile: paths.credentials, mfaSecretFile: paths.mfaSecret, qrPng: paths.qrPng };
+  const settings = await completeSettings(ctx, request2, existingAlias, password);
+  const stop = new AbortController();
+  const mfaCodes = settings.mfaSecretFile ? seedMfaCodes(ctx.clock) : terminalMfaCodes(ctx.prompt, out, ctx.clock, stop.signal);
+  const vault = new CredentialVault(ctx.secrets);
+  const stepCtx: StepContext = { ...ctx, settings, account, mfaCodes, files: {}, vault, stop: stop.signal };
 
   // Inspections only read, so they run together.
   const plans = await Promise.all(INIT_STEPS.map((step) => step.inspect(stepCtx)));
   const byId = (id: string) => plans.find((p) => p.id === id) as StepPlan;
-  await checkPlannedSecrets(stepCtx, plans, byId);
-  const credentialsFile = secretsPlanned(plans)
-    ? settings.credentialsFile ?? resolve(env.cwd, `iam-bootstrap-${account.accountId}-${settings.adminUser}-credentials.csv`)
-    : undefined;
-  await checkFilesToWrite(stepCtx, credentialsFile, byId('mfa'));
+  checkPlannedSecrets(stepCtx, plans, byId);
+  checkTagLimit(stepCtx, plans, byId);
+  const mfaPlanned = byId('mfa').status === 'create';
+  if (mfaPlanned && !settings.mfaSecretFile && !ctx.prompt.canShowSensitive()) {
+    throw new UsageError(
+      'the MFA secret and QR code are shown only on a terminal, and standard error is not one: use ' +
+        '--mfa-secret-file <path> for scripted enrolment, or --no-mfa. Nothing was changed.',
+    );
+  }
+  const targets = await planSecretFiles(
+    ctx,
+    paths,
+    { credentials: secretsPlanned(plans), mfa: mfaPlanned },
+    { cwd: env.cwd, accountId: account.accountId, user: settings.adminUser },
+  );
+  const plannedAlias = byId('account-alias').status === 'skip' ? existingAlias : settings.alias ?? existingAlias;
 
   out.info(`\n${renderPlan(out, plans)}`);
-  const changing = plans.some((p) => p.status === 'create' || p.status === 'update');
   if (request.dryRun) {
-    const plannedAlias = byId('account-alias').status === 'skip' ? existingAlias : settings.alias ?? existingAlias;
     return report(stepCtx, plans, { dryRun: true, alias: plannedAlias, credentialsFile: undefined, mfaSerial: undefined });
   }
-  if (!changing) out.info('\nEverything is already in place; nothing to change.');
+  if (!plans.some(changes)) out.info('\nEverything is already in place; nothing to change.');
   else if (!request.yes) {
     const go = await ctx.prompt.confirm({ message: 'Apply these changes?', default: true });
     if (!go) throw new AbortError('Cancelled: nothing was changed.');
   }
 
-  const outcomes = await applyAll(stepCtx, plans, credentialsFile);
+  stepCtx.files = await reserveSecretFiles(ctx, targets);
+  // From here on a stop signal lets the current AWS call finish, then cleans up as Ctrl-C at a prompt does;
+  // a second signal ends the process at once.
+  const unsubscribe = ctx.onStopSignal((signal) => {
+    unsubscribe();
+    stop.abort(new AbortError(`${signal}: stopped before finishing; run init again to complete.`, STOP_EXIT_CODE[signal]));
+  });
+  let outcomes;
+  try {
+    outcomes = await applyAll(stepCtx, plans, vault, plannedAlias);
+  } finally {
+    unsubscribe();
+    await discardUnfilled(stepCtx.files);
+  }
   return report(stepCtx, plans, {
     dryRun: false,
     alias: await currentAlias(ctx),
@@ -106,19 +138,12 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
   });
 }
 
-async function checkFilesToWrite(ctx: StepContext, credentialsFile: string | undefined, mfaPlan: StepPlan): Promise<void> {
-  if (credentialsFile) await checkTargetFree(ctx.fs, '--credentials-file', credentialsFile);
-  if (mfaPlan.status !== 'create') return;
-  if (ctx.settings.mfaSecretFile) await checkTargetFree(ctx.fs, '--mfa-secret-file', ctx.settings.mfaSecretFile);
-  if (ctx.settings.qrPng) await checkTargetFree(ctx.fs, '--qr-png', ctx.settings.qrPng);
-}
-
 function secretsPlanned(plans: StepPlan[]): boolean {
-  return plans.some((p) => SECRET_STEPS.has(p.id) && (p.status === 'create' || p.status === 'update'));
+  return plans.some((p) => SECRET_STEPS.has(p.id) && changes(p));
 }
 
 /** A password from standard input must satisfy the policy that will be in force, checked before any change. */
-async function checkPlannedSecrets(ctx: StepContext, plans: StepPlan[], byId: (id: string) => StepPlan): Promise<void> {
+function checkPlannedSecrets(ctx: StepContext, plans: StepPlan[], byId: (id: string) => StepPlan): void {
   const { password } = ctx.settings;
   if (!password || !secretsPlanned(plans)) return;
   const effective = (byId('password-policy').data as { effective?: Parameters<typeof passwordViolations>[1] }).effective;
@@ -128,51 +153,52 @@ async function checkPlannedSecrets(ctx: StepContext, plans: StepPlan[], byId: (i
   }
 }
 
+/**
+ * IAM allows 50 tags on a user, and while it saves new credentials init adds a journal tag of its own for each.
+ * Counted before any change, with the tags the user already has: a TagUser refused half-way would strand secrets.
+ */
+function checkTagLimit(ctx: StepContext, plans: StepPlan[], byId: (id: string) => StepPlan): void {
+  const user = byId('admin-user').data as { tagKeysAfter: string[]; journalKeys: string[] };
+  const journal = new Set(user.journalKeys);
+  if (changes(byId('console-access'))) journal.add(PENDING_PASSWORD_TAG);
+  if (changes(byId('access-key'))) journal.add(PENDING_ACCESS_KEY_TAG);
+  const total = user.tagKeysAfter.length + journal.size;
+  if (total <= MAX_USER_TAGS) return;
+  const given = ctx.settings.tags.length;
+  throw new UsageError(
+    `--tag: ${ctx.settings.adminUser} would carry ${total} tags (${user.tagKeysAfter.length - given} it keeps, ${given} from --tag, ` +
+      `${journal.size} that init sets while it saves new credentials); IAM allows ${MAX_USER_TAGS}. Give fewer --tag values or remove some of the user's tags.`,
+  );
+}
+
 async function applyAll(
   ctx: StepContext,
   plans: StepPlan[],
-  credentialsFile: string | undefined,
+  vault: CredentialVault,
+  alias: string | undefined,
 ): Promise<{ credentialsFile?: string; mfaSerial?: string }> {
   const { out } = ctx;
-  const secrets: StepOutcome = {};
-  let delivered: string | undefined;
+  let credentialsFile: string | undefined;
   let mfaSerial: string | undefined;
   const deliver = async () => {
-    if (delivered || (!secrets.password && !secrets.accessKey) || !credentialsFile) return;
-    const alias = await currentAlias(ctx);
-    await ctx.fs.writeSecretFile(
-      credentialsFile,
-      credentialsCsv({
-        userName: ctx.settings.adminUser,
-        password: secrets.password,
-        accessKeyId: secrets.accessKey?.id,
-        secretAccessKey: secrets.accessKey?.secret,
-        consoleLoginLink: signInUrl(ctx.account.accountId, alias),
-      }),
-    );
-    delivered = credentialsFile;
-    out.info(`  saved new credentials to ${credentialsFile} (mode 0600)`);
-    await clearPending(ctx, ctx.settings.adminUser);
+    credentialsFile = (await deliverCredentials(ctx, vault, alias)) ?? credentialsFile;
   };
-
   try {
     for (const [i, step] of INIT_STEPS.entries()) {
+      ctx.stop.throwIfAborted();
       const p = plans[i] as StepPlan;
       if (step.id === 'mfa') await deliver(); // secrets are on disk before the operator starts on MFA
-      if (p.status !== 'create' && p.status !== 'update') continue;
+      if (!changes(p)) continue;
       out.info(`${out.style.cyan('→')} ${p.title}: ${p.summary}`);
       const outcome = await step.apply(ctx, p);
-      if (outcome.password) secrets.password = outcome.password;
-      if (outcome.accessKey) secrets.accessKey = outcome.accessKey;
       if (outcome.mfaSerial) mfaSerial = outcome.mfaSerial;
     }
     await deliver();
   } catch (err) {
-    // A later step failed: whatever secret already exists must still reach the file, or it is lost.
-    await deliver().catch((e: Error) => out.warn(`could not save the new credentials: ${e.message}`));
-    throw err;
+    // A later step failed or the run was stopped: whatever secret already exists must still reach the file.
+    await cleanUpAndRethrow(err, [{ leftBehind: 'the new credentials of this run (the next run replaces them)', run: deliver }]);
   }
-  return { credentialsFile: delivered, mfaSerial };
+  return { credentialsFile, mfaSerial };
 }
 
 async function report(

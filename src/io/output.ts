@@ -28,6 +28,8 @@ export interface OutputSettings {
   color: boolean;
   /** stderr is a terminal, so a progress line can be redrawn */
   progress?: boolean;
+  /** Applied to every text before it is written: replaces the secrets this process knows (SecretRegistry). */
+  redact?: (text: string) => string;
 }
 
 export interface WritableLike {
@@ -47,21 +49,24 @@ export function createOutput(
   stderr: WritableLike = process.stderr,
 ): Output {
   const style = new Chalk({ level: settings.color ? 1 : 0 });
+  const redact = settings.redact ?? ((text: string) => text);
+  const toStdout = (text: string) => void stdout.write(redact(text));
+  const toStderr = (text: string) => void stderr.write(redact(text));
   return {
     style,
     json: settings.json,
     verbose: settings.verbose,
-    info: (text) => void stderr.write(`${text}\n`),
-    warn: (text) => void stderr.write(`${style.yellow(text)}\n`),
+    info: (text) => toStderr(`${text}\n`),
+    warn: (text) => toStderr(`${style.yellow(text)}\n`),
     debug: (text) => {
-      if (settings.verbose) stderr.write(`${style.dim(text)}\n`);
+      if (settings.verbose) toStderr(`${style.dim(text)}\n`);
     },
     result: (text) => {
-      if (!settings.json) stdout.write(`${text}\n`);
+      if (!settings.json) toStdout(`${text}\n`);
     },
-    document: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    document: (value) => toStdout(`${JSON.stringify(value, null, 2)}\n`),
     progress: (text) => {
-      if (settings.progress) stderr.write(text === undefined ? '\r\x1b[K' : `\r\x1b[K${text}`);
+      if (settings.progress) toStderr(text === undefined ? '\r\x1b[K' : `\r\x1b[K${text}`);
     },
   };
 }

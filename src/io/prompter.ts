@@ -11,7 +11,8 @@ export interface Choice<T> {
 }
 
 export interface Prompter {
-  input(q: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
+  /** `signal`: aborting it cancels the prompt, which then throws the signal's reason (init's stop signals). */
+  input(q: { message: string; default?: string; validate?: (value: string) => true | string; signal?: AbortSignal }): Promise<string>;
   confirm(q: { message: string; default?: boolean }): Promise<boolean>;
   select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
   /**
@@ -19,6 +20,8 @@ export interface Prompter {
    * a log or --json output.
    */
   showSensitive(text: string): void;
+  /** Whether showSensitive can show anything: init asks before it changes anything, not when the secret exists. */
+  canShowSensitive(): boolean;
 }
 
 type TerminalOutput = NodeJS.WritableStream & { isTTY?: boolean };
@@ -33,7 +36,8 @@ export function createInquirerPrompter(
   return {
     async input(q) {
       const { input: ask } = await prompts();
-      return guard(() => ask({ message: q.message, default: q.default, validate: q.validate }, context));
+      const signal = q.signal;
+      return guard(() => ask({ message: q.message, default: q.default, validate: q.validate }, { ...context, signal }), signal);
     },
     async confirm(q) {
       const { confirm } = await prompts();
@@ -43,6 +47,7 @@ export function createInquirerPrompter(
       const { select } = await prompts();
       return guard(() => select<T>({ message: q.message, choices: q.choices, default: q.default }, context));
     },
+    canShowSensitive: () => output.isTTY === true,
     showSensitive(text) {
       if (!output.isTTY) {
         throw new RuntimeError(
@@ -55,11 +60,15 @@ export function createInquirerPrompter(
   };
 }
 
-/** Ctrl-C inside any Inquirer prompt surfaces as ExitPromptError; it becomes exit 130. */
-async function guard<T>(ask: () => Promise<T>): Promise<T> {
+/**
+ * Ctrl-C inside any Inquirer prompt surfaces as ExitPromptError; it becomes exit 130. A prompt cancelled through
+ * its signal throws the signal's reason (SIGTERM → exit 143, SIGHUP → 129).
+ */
+async function guard<T>(ask: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   try {
     return await ask();
   } catch (err) {
+    if (signal?.aborted && signal.reason instanceof Error) throw signal.reason;
     if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError') {
       throw new AbortError('Interrupted: no further changes were made.');
     }

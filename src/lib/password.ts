@@ -8,6 +8,7 @@ const DIGITS = '23456789';
 const SYMBOLS = "!@#$%^&*()_+-=[]{}|'";
 const CLASSES = [UPPER, LOWER, DIGITS, SYMBOLS];
 const ALL = CLASSES.join('');
+const FORMULA_START = ['=', '+', '-', '@'];
 
 /** Generated passwords are at least this long even when the policy asks for less. */
 const GENERATED_MIN_LENGTH = 20;
@@ -28,6 +29,12 @@ export function generatePassword(policy: PasswordPolicy | undefined, random: Ran
   for (let i = chars.length - 1; i > 0; i--) {
     const j = random(i + 1);
     [chars[i], chars[j]] = [chars[j] as string, chars[i] as string];
+  }
+  // A spreadsheet reads a cell starting with = + - @ as a formula (the CSV is often opened in one): swap such a
+  // first character with the first one that is safe.
+  if (FORMULA_START.includes(chars[0] as string)) {
+    const safe = chars.findIndex((c) => !FORMULA_START.includes(c));
+    [chars[0], chars[safe]] = [chars[safe] as string, chars[0] as string];
   }
   return chars.join('');
 }

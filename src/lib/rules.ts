@@ -55,6 +55,9 @@ export function parseTag(text: string): Tag | string {
   if (Key.length > 128) return 'key must be at most 128 characters';
   if (Value.length > 256) return 'value must be at most 256 characters';
   if (Key.toLowerCase().startsWith('aws:')) return 'keys starting with "aws:" are reserved by AWS';
+  // Our own journal tags (iam-bootstrap:pending-*) mean "a secret was never saved": a user-set one would make
+  // every re-run reset the password.
+  if (Key.toLowerCase().startsWith('iam-bootstrap:')) return 'keys starting with "iam-bootstrap:" are reserved for this tool';
   if (!TAG_CHARS.test(Key) || !TAG_CHARS.test(Value)) {
     return 'may contain only letters, digits, spaces and _ . : / = + - @';
   }
@@ -76,6 +79,16 @@ export function checkEndpointUrl(url: string): string | undefined {
     return 'must be an absolute URL such as http://127.0.0.1:5000';
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must use http or https';
+  return undefined;
+}
+
+/**
+ * An AWS region name: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1. An empty or
+ * mistyped region would otherwise surface only as an unreachable endpoint, after some calls had been made.
+ */
+export function checkRegion(region: string): string | undefined {
+  if (region === '') return 'is empty; give a region name such as us-east-1';
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region)) return 'is not an AWS region name such as us-east-1 or eu-central-2';
   return undefined;
 }
 

@@ -24,7 +24,7 @@ export function seedMfaCodes(clock: Clock): MfaCodeProvider {
 }
 
 /** Interactive enrolment: QR code and grouped secret on the terminal, then two codes checked locally. */
-export function terminalMfaCodes(prompt: Prompter, out: Output, clock: Clock): MfaCodeProvider {
+export function terminalMfaCodes(prompt: Prompter, out: Output, clock: Clock, signal?: AbortSignal): MfaCodeProvider {
   return async ({ secret, uri, userName }) => {
     const qr = await renderQr(uri);
     prompt.showSensitive(
@@ -37,8 +37,8 @@ export function terminalMfaCodes(prompt: Prompter, out: Output, clock: Clock): M
         '',
       ].join('\n'),
     );
-    const first = await askCode(prompt, out, clock, secret, 'First MFA code from the app');
-    const second = await askCode(prompt, out, clock, secret, 'Next MFA code (wait for the app to show a new one)', first);
+    const first = await askCode(prompt, out, clock, signal, secret, 'First MFA code from the app');
+    const second = await askCode(prompt, out, clock, signal, secret, 'Next MFA code (wait for the app to show a new one)', first);
     return { code1: first.code, code2: second.code };
   };
 }
@@ -47,6 +47,7 @@ async function askCode(
   prompt: Prompter,
   out: Output,
   clock: Clock,
+  signal: AbortSignal | undefined,
   secret: string,
   message: string,
   previous?: { code: string; step: number },
@@ -56,6 +57,7 @@ async function askCode(
       await prompt.input({
         message: attempt === 1 ? message : `${message} (try ${attempt} of ${TRIES})`,
         validate: (v) => (/^\s*\d{6}\s*$/.test(v) ? true : 'Enter the 6 digits the app shows.'),
+        signal,
       })
     ).trim();
     if (previous && code === previous.code) {

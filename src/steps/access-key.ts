@@ -5,10 +5,10 @@
  */
 import { CreateAccessKeyCommand, DeleteAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
-import { isAwsError } from '../errors.js';
+import { CleanupFailedError, isAwsError } from '../errors.js';
 import type { Context } from '../context.js';
 import { getUser } from './admin-user.js';
-import { markAccessKeyPending, readPending } from './secret-journal.js';
+import { markAccessKeyPending, readPending, staleNote } from './secret-journal.js';
 import { plan, type Step } from './types.js';
 
 interface KeyData {
@@ -45,8 +45,9 @@ export const accessKeyStep: Step<KeyData> = {
     if (pending.keysBefore) {
       const before = pending.keysBefore;
       const undelivered = keys.filter((id) => !before.includes(id));
+      const note = await staleNote(ctx, pending.keyFile, 'access key');
       return plan(this, 'update', `replace ${name}'s undelivered access key`, { create: true, undelivered }, [
-        ...undelivered.map((id) => ({ field: 'access key', from: id, note: 'an interrupted run never saved its secret' })),
+        ...undelivered.map((id) => ({ field: 'access key', from: id, note })),
         { field: 'access key', to: 'new key' },
       ]);
     }
@@ -61,20 +62,43 @@ export const accessKeyStep: Step<KeyData> = {
     const name = ctx.settings.adminUser;
     await deleteKeys(ctx, name, p.data.undelivered);
     const before = await accessKeyIds(ctx, name);
-    await markAccessKeyPending(ctx, name, before);
-    let created;
-    try {
-      created = await retryWhileNotVisible(ctx.clock, () => ctx.clients.iam.send(new CreateAccessKeyCommand({ UserName: name })));
-    } catch (err) {
-      // Keys created by attempts whose answers were lost are unusable: nobody has their secrets.
-      const strays = (await accessKeyIds(ctx, name)).filter((id) => !before.includes(id));
-      await deleteKeys(ctx, name, strays);
-      throw err;
-    }
-    const key = created.AccessKey;
-    if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error('CreateAccessKey returned no key');
-    const strays = (await accessKeyIds(ctx, name)).filter((id) => !before.includes(id) && id !== key.AccessKeyId);
+    await markAccessKeyPending(ctx, name, before, ctx.files.credentials?.path);
+    const key = await createKey(ctx, name, before);
+    // Kept before anything else can fail: from here on, the secret reaches the credentials file whatever happens.
+    ctx.vault.keepAccessKey(key);
+    const strays = (await accessKeyIds(ctx, name)).filter((id) => !before.includes(id) && id !== key.id);
     await deleteKeys(ctx, name, strays);
-    return { accessKey: { id: key.AccessKeyId, secret: key.SecretAccessKey } };
+    ctx.vault.accessKeyAccountedFor();
+    return {};
   },
 };
+
+/**
+ * CreateAccessKey, recovering from keys that attempts with lost answers created: nobody has their secrets, so
+ * they are deleted. When two lost answers used up IAM's two keys, the retry meets LimitExceeded; after deleting
+ * those keys one more attempt converges within this run.
+ */
+async function createKey(ctx: Context, name: string, before: string[]): Promise<{ id: string; secret: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { AccessKey: key } = await retryWhileNotVisible(ctx.clock, () => ctx.clients.iam.send(new CreateAccessKeyCommand({ UserName: name })));
+      if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error('CreateAccessKey returned no key');
+      return { id: key.AccessKeyId, secret: key.SecretAccessKey };
+    } catch (err) {
+      let removed: string[];
+      try {
+        removed = (await accessKeyIds(ctx, name)).filter((id) => !before.includes(id));
+        await deleteKeys(ctx, name, removed);
+      } catch (cleanupError) {
+        throw new CleanupFailedError(err, [
+          {
+            leftBehind: `any access key of ${name} that this run created without receiving its secret; the next run deletes it`,
+            error: cleanupError,
+          },
+        ]);
+      }
+      if (attempt === 1 && removed.length && isAwsError(err, 'LimitExceeded')) continue;
+      throw err;
+    }
+  }
+}

@@ -12,12 +12,17 @@ import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
 import { allPages } from '../aws/pagination.js';
 import { isAwsError } from '../errors.js';
 import type { Context } from '../context.js';
+import { JOURNAL_TAGS } from './secret-journal.js';
 import { plan, type FieldChange, type Step } from './types.js';
 
 interface UserData {
   createUser: boolean;
   tags: Tag[];
   addToGroup: boolean;
+  /** The user's tags once this step has run, journal tags apart (init checks IAM's 50-tag limit with them). */
+  tagKeysAfter: string[];
+  /** Journal tags (iam-bootstrap:pending-*) the user carries now. */
+  journalKeys: string[];
 }
 
 export async function getUser(ctx: Pick<Context, 'clients'>, userName: string): Promise<User | undefined> {
@@ -49,7 +54,8 @@ export const adminUserStep: Step<UserData> = {
     if (!user) {
       const changes: FieldChange[] = [{ field: 'user', to: name }, { field: 'group membership', to: adminGroup }];
       for (const t of tags) changes.push({ field: `tag ${t.Key}`, to: t.Value });
-      return plan(this, 'create', summary, { createUser: true, tags, addToGroup: true }, changes);
+      const data = { createUser: true, tags, addToGroup: true, tagKeysAfter: tags.map((t) => t.Key), journalKeys: [] };
+      return plan(this, 'create', summary, data, changes);
     }
     const existing = new Map((user.Tags ?? []).map((t) => [t.Key, t.Value]));
     // Tags we do not mention are left alone: someone else may depend on them.
@@ -62,7 +68,10 @@ export const adminUserStep: Step<UserData> = {
     }));
     if (addToGroup) changes.push({ field: 'group membership', to: adminGroup });
     const status = changes.length ? 'update' : 'unchanged';
-    return plan(this, status, summary, { createUser: false, tags: tagChanges, addToGroup }, changes);
+    const keys = new Set([...existing.keys(), ...tags.map((t) => t.Key)].filter((k): k is string => k !== undefined));
+    const tagKeysAfter = [...keys].filter((k) => !JOURNAL_TAGS.includes(k));
+    const journalKeys = [...keys].filter((k) => JOURNAL_TAGS.includes(k));
+    return plan(this, status, summary, { createUser: false, tags: tagChanges, addToGroup, tagKeysAfter, journalKeys }, changes);
   },
 
   async apply(ctx, p) {

@@ -10,7 +10,7 @@ import type { Context } from '../context.js';
 import { generatePassword } from '../lib/password.js';
 import { getUser } from './admin-user.js';
 import { currentPasswordPolicy } from './password-policy.js';
-import { markPasswordPending, readPending } from './secret-journal.js';
+import { markPasswordPending, readPending, staleNote } from './secret-journal.js';
 import { plan, type Step } from './types.js';
 
 interface ConsoleData {
@@ -49,7 +49,7 @@ export const consoleAccessStep: Step<ConsoleData> = {
     const pending = readPending((await getUser(ctx, name))?.Tags);
     if (pending.password) {
       return plan(this, 'update', `reset ${name}'s console password`, { action: 'reset' }, [
-        { field: 'console password', to: source, note: 'an interrupted run never saved the previous one' },
+        { field: 'console password', to: source, note: await staleNote(ctx, pending.passwordFile, 'password') },
       ]);
     }
     return plan(this, 'unchanged', `${name} already has a console password`, {});
@@ -60,7 +60,8 @@ export const consoleAccessStep: Step<ConsoleData> = {
     if (!action) return {};
     const { adminUser: name, passwordResetRequired } = ctx.settings;
     const password = ctx.settings.password ?? generatePassword(await currentPasswordPolicy(ctx));
-    await markPasswordPending(ctx, name);
+    ctx.secrets.add(password);
+    await markPasswordPending(ctx, name, ctx.files.credentials?.path);
     const profile = { UserName: name, Password: password, PasswordResetRequired: passwordResetRequired };
     try {
       if (action === 'create') {
@@ -83,6 +84,7 @@ export const consoleAccessStep: Step<ConsoleData> = {
       }
       throw err;
     }
-    return { password };
+    ctx.vault.keepPassword(password);
+    return {};
   },
 };

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
 import { allPages } from '../aws/pagination.js';
-import { isAwsError, UsageError } from '../errors.js';
+import { cleanUpAndRethrow, isAwsError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
 import { decodeSeed, otpauthUri } from '../lib/totp.js';
 import { currentAlias } from './account-alias.js';
@@ -90,24 +90,42 @@ export const mfaStep: Step<MfaData> = {
 
   async apply(ctx, p) {
     if (p.status !== 'create') return {};
+    const user = ctx.settings.adminUser;
     await deleteDevices(ctx, p.data.orphans);
     const device = await createDevice(ctx);
     const serial = device.SerialNumber ?? '';
-    const written: string[] = [];
     try {
-      await enrol(ctx, device, written);
+      await enrol(ctx, device);
     } catch (err) {
-      // Nothing half-done: a device that was never enabled is removed, and so are the files holding its seed,
-      // so a re-run starts clean.
-      if (!(await userMfaSerials(ctx, ctx.settings.adminUser)).includes(serial)) {
-        await deleteDevices(ctx, [serial]);
-        for (const path of written) await ctx.fs.removeFile(path);
-      }
-      throw err;
+      // Nothing half-done: a device that was never enabled is removed, and so are the files holding its seed, so
+      // a re-run starts clean. A failing clean-up is reported beside the first error, never instead of it.
+      let enabled: boolean | undefined;
+      await cleanUpAndRethrow(err, [
+        {
+          leftBehind: `the unassigned MFA device ${serial} (the next init deletes it; or: aws iam delete-virtual-mfa-device --serial-number ${serial})`,
+          run: async () => {
+            enabled = (await userMfaSerials(ctx, user)).includes(serial);
+            if (!enabled) await deleteDevices(ctx, [serial]);
+          },
+        },
+        {
+          leftBehind: `the files holding the seed of ${serial}: ${seedFiles(ctx).join(', ')}`,
+          run: async () => {
+            // Only once the device is known to be off: otherwise the file may be the only copy of a live seed.
+            if (enabled !== false) return;
+            await ctx.files.mfaSecret?.discard();
+            await ctx.files.qrPng?.discard();
+          },
+        },
+      ]);
     }
     return { mfaSerial: serial };
   },
 };
+
+function seedFiles(ctx: StepContext): string[] {
+  return [ctx.files.mfaSecret?.path, ctx.files.qrPng?.path].filter((p): p is string => p !== undefined);
+}
 
 async function createDevice(ctx: StepContext): Promise<VirtualMFADevice> {
   const { mfaDeviceName: name, adminUser } = ctx.settings;
@@ -131,22 +149,20 @@ async function createDevice(ctx: StepContext): Promise<VirtualMFADevice> {
   }
 }
 
-async function enrol(ctx: StepContext, device: VirtualMFADevice, written: string[]): Promise<void> {
-  const { adminUser, qrPng, mfaSecretFile } = ctx.settings;
+async function enrol(ctx: StepContext, device: VirtualMFADevice): Promise<void> {
+  const { adminUser } = ctx.settings;
+  const { qrPng, mfaSecret } = ctx.files;
   const serial = device.SerialNumber as string;
   const secret = decodeSeed(device.Base32StringSeed as Uint8Array);
+  ctx.secrets.add(secret);
   const label = (await currentAlias(ctx)) ?? ctx.account.accountId;
   const uri = otpauthUri(secret, adminUser, label);
-  if (qrPng && device.QRCodePNG) {
-    await ctx.fs.writeSecretFile(qrPng, device.QRCodePNG);
-    written.push(qrPng);
-  }
+  if (qrPng && device.QRCodePNG) await qrPng.fill(device.QRCodePNG);
   // Saved before enabling: once the device is on, this file is the only other way to produce codes.
-  if (mfaSecretFile) {
-    await ctx.fs.writeSecretFile(mfaSecretFile, `${uri}\n`);
-    written.push(mfaSecretFile);
-  }
+  if (mfaSecret) await mfaSecret.fill(`${uri}\n`);
   const { code1, code2 } = await ctx.mfaCodes({ serial, userName: adminUser, secret, uri });
+  // A stop signal while the codes were read: the device is not enabled yet, so stopping now leaves nothing half-done.
+  ctx.stop.throwIfAborted();
   try {
     await retryWhileNotVisible(ctx.clock, () =>
       ctx.clients.iam.send(

@@ -2,7 +2,7 @@
  * The one shape every init step has: `inspect` reads AWS and says what would change; `apply` makes exactly
  * those changes. `init --dry-run` stops after inspect, and audit reuses the same inspections.
  */
-import type { Context } from '../context.js';
+import type { Context, ReservedFile } from '../context.js';
 import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
 import type { Tag } from '../lib/rules.js';
 
@@ -37,11 +37,29 @@ export interface StepPlan<D = unknown> {
   data: D;
 }
 
-/** What apply hands back for the summary. Secrets stay in memory until the credentials file is written. */
+/** What apply hands back for the summary. Secrets never travel this way: they go to the vault the moment they exist. */
 export interface StepOutcome {
-  password?: string;
-  accessKey?: { id: string; secret: string };
   mfaSerial?: string;
+}
+
+/**
+ * Where this run's secrets go: files reserved before the first change (none for --dry-run, which applies nothing).
+ */
+export interface SecretFiles {
+  credentials?: ReservedFile;
+  mfaSecret?: ReservedFile;
+  qrPng?: ReservedFile;
+}
+
+/**
+ * Secrets created by this run, kept from the moment AWS returns them until they are in the credentials file, so
+ * that a failure in the very next call cannot lose them (src/steps/credentials-file.ts).
+ */
+export interface CredentialKeeper {
+  keepPassword(password: string): void;
+  keepAccessKey(key: { id: string; secret: string }): void;
+  /** No key created by this run is left whose secret is not kept, so the key's journal tag can go once it is saved. */
+  accessKeyAccountedFor(): void;
 }
 
 export interface AccountIdentity {
@@ -103,6 +121,10 @@ export interface StepContext extends Context {
   settings: InitSettings;
   account: AccountIdentity;
   mfaCodes: MfaCodeProvider;
+  files: SecretFiles;
+  vault: CredentialKeeper;
+  /** Aborted by SIGINT, SIGTERM or SIGHUP: steps stop at the next point where nothing is half-done. */
+  stop: AbortSignal;
 }
 
 export interface Step<D = unknown> {

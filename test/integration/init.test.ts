@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GetAccountPasswordPolicyCommand,
@@ -166,7 +166,10 @@ describe.skipIf(noMoto)('init against moto', () => {
     await killed;
     const mid = await state(iamFor(creds));
     expect(mid.keys).toHaveLength(1); // created, but its secret is lost
-    expect(existsSync(join(dir, `iam-bootstrap-${creds.accountId}-alice-credentials.csv`))).toBe(false);
+    // The file was reserved before the first change; SIGKILL left it empty (no secret in it) for the re-run to reuse.
+    const reserved = join(dir, `iam-bootstrap-${creds.accountId}-alice-credentials.csv`);
+    expect(readFileSync(reserved, 'utf8')).toBe('');
+    expect(statSync(reserved).mode & 0o777).toBe(0o600);
 
     args[args.indexOf('--endpoint-url') + 1] = motoUrl; // the same flags, straight to AWS this time
     const r = await runCli([...args, '--json'], { env, cwd: dir });
@@ -182,6 +185,8 @@ describe.skipIf(noMoto)('init against moto', () => {
     expect(s.mfa).toHaveLength(1);
     expect(s.unassigned).toEqual([]);
     expect(s.tags).toEqual([{ Key: 'team', Value: 'platform' }]);
+    expect(doc.credentialsFile).toBe(reserved);
+    expect(r.stderr).toContain(`reusing the empty ${reserved} left by an interrupted run`);
     const csv = readFileSync(doc.credentialsFile, 'utf8');
     expect(csv).toContain(s.keys[0] as string);
   });

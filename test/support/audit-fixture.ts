@@ -9,7 +9,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { Context } from '../../src/context.js';
 import { awsError } from './fake-aws.js';
-import { captureOutput, FakeClock } from './context.js';
+import { SecretRegistry } from '../../src/lib/secrets.js';
+import { captureOutput, FakeClock, fileSystem } from './context.js';
 import { ScriptedPrompter } from './scripted-prompter.js';
 
 export const NOW = new Date('2026-06-01T12:00:00Z');
@@ -213,7 +214,9 @@ export function auditContext(sc: Scenario, json = false, members: Record<string,
     out: captured.out,
     prompt: new ScriptedPrompter([]),
     clock,
-    fs: { exists: async () => false, writeSecretFile: async () => {}, removeFile: async () => {}, readStdin: async () => '' },
+    fs: fileSystem(),
+    secrets: new SecretRegistry(),
+    onStopSignal: () => () => undefined,
   };
   return { ctx, sent, memberCalls, clock, ...captured };
 }

@@ -2,10 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsClients } from '../../src/aws/clients.js';
-import type { Clock, Context, FileSystem } from '../../src/context.js';
+import type { Clock, Context, FileSystem, SignalSubscriber } from '../../src/context.js';
 import { createOutput, type Output } from '../../src/io/output.js';
 import type { Prompter } from '../../src/io/prompter.js';
 import { nodeFileSystem } from '../../src/io/file-system.js';
+import { SecretRegistry } from '../../src/lib/secrets.js';
 
 export interface CapturedOutput {
   out: Output;
@@ -45,11 +46,34 @@ export function tempDir(): string {
 }
 
 export function fileSystem(stdin = ''): FileSystem {
-  return { ...nodeFileSystem, readStdin: async () => stdin };
+  return {
+    ...nodeFileSystem,
+    readStdin: async (maxBytes) => ({ text: stdin.slice(0, maxBytes), complete: Buffer.byteLength(stdin) <= maxBytes }),
+  };
 }
 
-export function testContext(clients: AwsClients, prompt: Prompter, opts: { json?: boolean; stdin?: string; clock?: Clock } = {}) {
+/** Stop signals a test sends by hand: `signals.send('SIGTERM')` runs what init subscribed. */
+export class FakeSignals {
+  private handlers = new Set<(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => void>();
+  readonly subscribe: SignalSubscriber = (handler) => {
+    this.handlers.add(handler);
+    return () => void this.handlers.delete(handler);
+  };
+  send(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
+    for (const h of [...this.handlers]) h(signal);
+  }
+  get subscribed(): number {
+    return this.handlers.size;
+  }
+}
+
+export function testContext(
+  clients: AwsClients,
+  prompt: Prompter,
+  opts: { json?: boolean; stdin?: string; clock?: Clock; fs?: FileSystem; signals?: FakeSignals } = {},
+) {
   const captured = captureOutput(opts.json);
+  const signals = opts.signals ?? new FakeSignals();
   const ctx: Context = {
     clients,
     clientsFor: () => {
@@ -59,7 +83,9 @@ export function testContext(clients: AwsClients, prompt: Prompter, opts: { json?
     out: captured.out,
     prompt,
     clock: opts.clock ?? new FakeClock(),
-    fs: fileSystem(opts.stdin),
+    fs: opts.fs ?? fileSystem(opts.stdin),
+    secrets: new SecretRegistry(),
+    onStopSignal: signals.subscribe,
   };
-  return { ctx, ...captured };
+  return { ctx, signals, ...captured };
 }

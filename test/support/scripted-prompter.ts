@@ -22,16 +22,18 @@ export class ScriptedPrompter implements Prompter {
     return this;
   }
 
-  private async next(message: string): Promise<Value> {
+  private async next(message: string, signal?: AbortSignal): Promise<Value> {
     this.asked.push(message);
+    if (signal?.aborted) throw signal.reason;
     if (this.answers.length === 0) throw new Error(`unexpected prompt: ${message}`);
     const a = this.answers.shift() as Answer;
     if (a === CTRL_C) throw new AbortError('Interrupted: no further changes were made.');
     return typeof a === 'function' ? a(message) : a;
   }
 
-  async input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
-    const raw = await this.next(q.message);
+  async input(q: { message: string; default?: string; validate?: (v: string) => true | string; signal?: AbortSignal }): Promise<string> {
+    const raw = await this.next(q.message, q.signal);
+    if (q.signal?.aborted) throw q.signal.reason; // the signal came while the "operator" was typing
     const value = raw === '' && q.default !== undefined ? q.default : String(raw);
     const verdict = q.validate?.(value);
     if (verdict !== undefined && verdict !== true) throw new Error(`answer "${value}" to "${q.message}" rejected: ${verdict}`);
@@ -48,6 +50,13 @@ export class ScriptedPrompter implements Prompter {
 
   showSensitive(text: string): void {
     this.shown.push(text);
+  }
+
+  /** false: behave as a wizard whose standard error is redirected to a file. */
+  terminal = true;
+
+  canShowSensitive(): boolean {
+    return this.terminal;
   }
 
   get remaining(): number {

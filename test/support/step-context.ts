@@ -1,3 +1,6 @@
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import type { ReservedFile } from '../../src/context.js';
+import { CredentialVault } from '../../src/steps/credentials-file.js';
 import type { AccountIdentity, InitSettings, MfaCodeProvider, StepContext } from '../../src/steps/types.js';
 import { DEFAULT_ADMIN_POLICY } from '../../src/commands/init-options.js';
 import { fakeAws, type FakeAccount } from './fake-aws.js';
@@ -31,14 +34,42 @@ export function settings(overrides: Partial<InitSettings> = {}): InitSettings {
   };
 }
 
+/** A reservation as init makes one (empty, 0600, created exclusively), made synchronously for step tests. */
+export function reservedFile(path: string): ReservedFile {
+  closeSync(openSync(path, 'wx', 0o600));
+  let filled = false;
+  return {
+    path,
+    get filled() {
+      return filled;
+    },
+    async fill(data) {
+      writeFileSync(path, data, { mode: 0o600 });
+      filled = true;
+    },
+    async discard() {
+      rmSync(path, { force: true });
+    },
+  };
+}
+
+/** A step's context over a fake account; the files the settings name are reserved, as init would. */
 export function stepContext(account: FakeAccount, overrides: Partial<InitSettings> = {}, mfaCodes?: MfaCodeProvider) {
   const { clients } = fakeAws(account);
   const { ctx } = testContext(clients, new ScriptedPrompter([]));
-  const stepCtx: StepContext = {
+  const s = settings(overrides);
+  const stepCtx: StepContext & { vault: CredentialVault } = {
     ...ctx,
-    settings: settings(overrides),
+    settings: s,
     account: ROOT_IDENTITY,
     mfaCodes: mfaCodes ?? (async () => ({ code1: '123456', code2: '654321' })),
+    files: {
+      credentials: s.credentialsFile ? reservedFile(s.credentialsFile) : undefined,
+      mfaSecret: s.mfaSecretFile ? reservedFile(s.mfaSecretFile) : undefined,
+      qrPng: s.qrPng ? reservedFile(s.qrPng) : undefined,
+    },
+    vault: new CredentialVault(ctx.secrets),
+    stop: new AbortController().signal,
   };
   return stepCtx;
 }

@@ -60,11 +60,11 @@ describe('parseInitFlags', () => {
 
 describe('parseStdinPassword', () => {
   it('drops exactly one trailing newline', () => {
-    expect(parseStdinPassword('Secret-Pass-123\n')).toBe('Secret-Pass-123');
-    expect(parseStdinPassword('Secret-Pass-123\r\n')).toBe('Secret-Pass-123');
+    expect(parseStdinPassword({ text: 'Secret-Pass-123\n', complete: true })).toBe('Secret-Pass-123');
+    expect(parseStdinPassword({ text: 'Secret-Pass-123\r\n', complete: true })).toBe('Secret-Pass-123');
   });
   it('rejects empty input and characters IAM refuses', () => {
-    expect(() => parseStdinPassword('\n')).toThrow(/^--password-stdin: standard input was empty/);
-    expect(() => parseStdinPassword('pässwörd€')).toThrow(/^--password-stdin: the password contains characters/);
+    expect(() => parseStdinPassword({ text: '\n', complete: true })).toThrow(/^--password-stdin: standard input was empty/);
+    expect(() => parseStdinPassword({ text: 'pässwörd€', complete: true })).toThrow(/^--password-stdin: the password contains characters/);
   });
 });

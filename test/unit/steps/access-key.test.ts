@@ -18,7 +18,8 @@ describe('access-key step', () => {
   it('creates exactly one key and returns its secret', async () => {
     const account = withUser();
     const ctx = stepContext(account, { accessKey: true });
-    const outcome = await accessKeyStep.apply(ctx, await accessKeyStep.inspect(ctx));
+    await accessKeyStep.apply(ctx, await accessKeyStep.inspect(ctx));
+    const outcome = ctx.vault;
     expect(account.users.get('alice')?.keys).toHaveLength(1);
     expect(outcome.accessKey?.id).toBe(account.users.get('alice')?.keys[0]?.id);
     expect(outcome.accessKey?.secret).toMatch(/^secret-/);
@@ -46,7 +47,8 @@ describe('access-key step', () => {
     const p = await accessKeyStep.inspect(ctx);
     // The SDK's first attempt landed (its answer lost); the retry we see answers with a second key.
     account.onceBefore.set('CreateAccessKey', () => account.users.get('alice')?.keys.push({ id: 'AKIALOSTATTEMPT', secret: 'lost' }));
-    const outcome = await accessKeyStep.apply(ctx, p);
+    await accessKeyStep.apply(ctx, p);
+    const outcome = ctx.vault;
     expect(account.users.get('alice')?.keys.map((k) => k.id)).toEqual([outcome.accessKey?.id]);
     expect(outcome.accessKey?.id).not.toBe('AKIALOSTATTEMPT');
   });
@@ -59,7 +61,8 @@ describe('access-key step', () => {
     const ctx = stepContext(account, { accessKey: true });
     const p = await accessKeyStep.inspect(ctx);
     expect(p.status).toBe('update');
-    const outcome = await accessKeyStep.apply(ctx, p);
+    await accessKeyStep.apply(ctx, p);
+    const outcome = ctx.vault;
     expect(alice.keys.map((k) => k.id)).toEqual(['AKIAOLDKEPT', outcome.accessKey?.id]);
   });
 });

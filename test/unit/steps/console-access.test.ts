@@ -18,7 +18,8 @@ describe('console-access step', () => {
     const ctx = stepContext(account, { passwordResetRequired: true });
     const p = await consoleAccessStep.inspect(ctx);
     expect(p.status).toBe('create');
-    const outcome = await consoleAccessStep.apply(ctx, p);
+    await consoleAccessStep.apply(ctx, p);
+    const outcome = ctx.vault;
     const profile = account.users.get('alice')?.loginProfile;
     expect(profile?.password).toBe(outcome.password);
     expect(profile?.reset).toBe(true);
@@ -28,7 +29,8 @@ describe('console-access step', () => {
   it('uses the password from standard input when given', async () => {
     const account = withUser();
     const ctx = stepContext(account, { password: 'Given-Password-123!' });
-    const outcome = await consoleAccessStep.apply(ctx, await consoleAccessStep.inspect(ctx));
+    await consoleAccessStep.apply(ctx, await consoleAccessStep.inspect(ctx));
+    const outcome = ctx.vault;
     expect(outcome.password).toBe('Given-Password-123!');
     expect(account.users.get('alice')?.loginProfile?.password).toBe('Given-Password-123!');
   });
@@ -56,7 +58,8 @@ describe('console-access step', () => {
     const ctx = stepContext(account);
     const p = await consoleAccessStep.inspect(ctx);
     expect(p.status).toBe('update');
-    const outcome = await consoleAccessStep.apply(ctx, p);
+    await consoleAccessStep.apply(ctx, p);
+    const outcome = ctx.vault;
     expect(account.users.get('alice')?.loginProfile?.password).toBe(outcome.password);
     expect(outcome.password).not.toBe('lost');
   });
