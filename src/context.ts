@@ -10,7 +10,8 @@ import type { SecretRegistry } from './lib/secrets.js';
 
 export interface Clock {
   now(): Date;
-  sleep(ms: number): Promise<void>;
+  /** Waits `ms`; rejects with the signal's reason as soon as `signal` is aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** What stands at a path where a secret file is to be created. */
@@ -71,5 +72,17 @@ export interface Context {
 
 export const systemClock: Clock = {
   now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
 };

@@ -22,7 +22,7 @@ export interface CredentialReport {
 const POLL_BUDGET_MS = 60_000;
 
 /** Generates (or reuses) the report, polling with exponential backoff instead of busy-looping. */
-export async function fetchCredentialReport(ctx: Pick<Context, 'clients' | 'clock'>): Promise<CredentialReport> {
+export async function fetchCredentialReport(ctx: Pick<Context, 'clients' | 'clock'>, signal?: AbortSignal): Promise<CredentialReport> {
   const started = ctx.clock.now().getTime();
   let delay = 250;
   for (;;) {
@@ -39,7 +39,7 @@ export async function fetchCredentialReport(ctx: Pick<Context, 'clients' | 'cloc
     if (ctx.clock.now().getTime() - started > POLL_BUDGET_MS) {
       throw new RuntimeError('the IAM credential report was not ready after 60 seconds; run audit again in a minute.');
     }
-    await ctx.clock.sleep(delay);
+    await ctx.clock.sleep(delay, signal);
     delay = Math.min(delay * 2, 4000);
   }
 }
@@ -50,7 +50,7 @@ function contentText(content: Uint8Array | string | undefined): string {
 }
 
 /** RFC 4180 fields: quoted fields may hold commas (IAM user names may contain them) and doubled quotes. */
-function parseCsvLine(line: string): string[] {
+export function parseCsvLine(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

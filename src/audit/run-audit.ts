@@ -56,5 +56,6 @@ export async function auditAccount(
     }),
   );
   const alias = await sources.alias().catch(() => undefined);
+  await sources.close();
   return { accountId: account.accountId, alias: alias ?? null, error: null, checks: results, summary: countStatuses(results) };
 }

@@ -22,6 +22,7 @@ import {
   type User,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
+import { withAbortSignal } from '../aws/clients.js';
 import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
 import { mapConcurrent } from '../lib/concurrency.js';
@@ -65,6 +66,11 @@ export interface AuditSources {
   supportRoles(): Promise<string[]>;
   serverCertificates(): Promise<ServerCertificateMetadata[]>;
   organizationsFeatures(): Promise<string[]>;
+  /**
+   * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
+   * running, so that the audit's result is printed with an exact call count and the process exits at once.
+   */
+  close(): Promise<void>;
 }
 
 /** Does a policy document contain an Allow of Action "*" on Resource "*" (CIS 1.16)? */
@@ -84,13 +90,23 @@ export function allowsEverything(document: string | undefined): boolean {
   });
 }
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let promise: Promise<T> | undefined;
-  return () => (promise ??= load());
-}
-
-export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity): AuditSources {
+export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity): AuditSources {
+  const abandon = new AbortController();
+  const started: Promise<unknown>[] = [];
+  const ctx = { ...outer, clients: withAbortSignal(outer.clients, abandon.signal) };
   const { iam } = ctx.clients;
+
+  /** Memoised: loaded on the first call only, and remembered so that close() can wait for it. */
+  function once<T>(load: () => Promise<T>): () => Promise<T> {
+    let promise: Promise<T> | undefined;
+    return () => {
+      if (!promise) {
+        promise = load();
+        started.push(promise);
+      }
+      return promise;
+    };
+  }
 
   const customerPolicies = once(async () => {
     const policies = await allPages(async (Marker) => {
@@ -160,7 +176,7 @@ export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, acco
       const r = await iam.send(new GetAccountSummaryCommand({}));
       return (r.SummaryMap ?? {}) as Record<string, number>;
     }),
-    credentialReport: once(() => fetchCredentialReport(ctx)),
+    credentialReport: once(() => fetchCredentialReport(ctx, abandon.signal)),
     alias: once(() => currentAlias(ctx)),
     passwordPolicy: once(() => currentPasswordPolicy(ctx)),
     assignedVirtualMfa: once(() => virtualDevices(ctx, 'Assigned')),
@@ -183,5 +199,9 @@ export function createAuditSources(ctx: Pick<Context, 'clients' | 'clock'>, acco
       const r = await iam.send(new ListOrganizationsFeaturesCommand({}));
       return r.EnabledFeatures ?? [];
     }),
+    async close() {
+      abandon.abort(new Error('the audit result is known'));
+      await Promise.allSettled(started);
+    },
   };
 }

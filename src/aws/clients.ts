@@ -60,6 +60,22 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
 }
 
 /**
+ * A view of `clients` whose every call is abandoned once `signal` aborts (the SDK's abortSignal option): audit
+ * stops the reads nobody waits for any more as soon as its result is known.
+ */
+export function withAbortSignal(clients: AwsClients, signal: AbortSignal): AwsClients {
+  const wrap = <C extends InstrumentableClient>(client: C): C =>
+    new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return (command: Parameters<C['send']>[0], options?: object) =>
+          (target.send as (c: unknown, o: object) => Promise<unknown>)(command, { ...options, abortSignal: signal });
+      },
+    });
+  return { iam: wrap(clients.iam), sts: wrap(clients.sts), organizations: wrap(clients.organizations) };
+}
+
+/**
  * `--region`, else what the SDK finds (AWS_REGION, AWS_DEFAULT_REGION, the profile's config), else us-east-1.
  * IAM is global, so a missing region must not stop the tool.
  */

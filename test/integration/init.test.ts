@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliEnv, freshAccount, iamFor, motoUrl, mutatingCallsIn, noMoto, runCli, workDir } from './support/moto.js';
-import { startLossyProxy, type LossyProxy } from './support/lossy-proxy.js';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 
 const scripted = (dir: string, endpoint = motoUrl) => [
   'init',
@@ -48,7 +48,7 @@ async function state(iam: IAMClient) {
 }
 
 describe.skipIf(noMoto)('init against moto', () => {
-  let proxy: LossyProxy | undefined;
+  let proxy: FaultProxy | undefined;
   afterEach(async () => {
     await proxy?.close();
     proxy = undefined;
@@ -131,7 +131,7 @@ describe.skipIf(noMoto)('init against moto', () => {
   it('converges when AWS acts but its answers are lost (the SDK retries)', async () => {
     const creds = await freshAccount();
     const dir = workDir();
-    proxy = await startLossyProxy(motoUrl);
+    proxy = await startFaultProxy(motoUrl);
     for (const op of ['CreateAccountAlias', 'CreateGroup', 'CreateUser', 'CreateLoginProfile', 'CreateAccessKey', 'CreateVirtualMFADevice', 'EnableMFADevice']) {
       proxy.lose(op);
     }
@@ -154,7 +154,7 @@ describe.skipIf(noMoto)('init against moto', () => {
   it('a run killed mid-way, re-run, finishes with one user, one login profile, one key and one MFA device', async () => {
     const creds = await freshAccount();
     const dir = workDir();
-    proxy = await startLossyProxy(motoUrl);
+    proxy = await startFaultProxy(motoUrl);
     const env = cliEnv(creds);
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('./support/moto.js');

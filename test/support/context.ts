@@ -32,7 +32,8 @@ export class FakeClock implements Clock {
   now(): Date {
     return new Date(this.current);
   }
-  async sleep(ms: number): Promise<void> {
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
     this.sleeps.push(ms);
     this.current = new Date(this.current.getTime() + ms);
   }

@@ -1,0 +1,73 @@
+/**
+ * Every changing call init makes × every way it can fail, then a re-run without faults. Whatever the first run
+ * did, the re-run must converge: one user, one login profile, one key, one assigned MFA device, no unassigned
+ * device, no journal tag, and every live secret in a file this tool wrote. Scenarios run concurrently, each in
+ * an account of its own.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accountState, secretsWithoutFile } from './support/converged.js';
+import { startFaultProxy, type Fault } from './support/fault-proxy.js';
+import { cliEnv, freshAccount, iamFor, motoUrl, noMoto, runCli, workDir } from './support/moto.js';
+
+const CHANGING_CALLS = [
+  'CreateAccountAlias',
+  'UpdateAccountPasswordPolicy',
+  'CreateGroup',
+  'AttachGroupPolicy',
+  'PutGroupPolicy',
+  'CreateUser',
+  'AddUserToGroup',
+  'TagUser',
+  'CreateLoginProfile',
+  'CreateAccessKey',
+  'UntagUser',
+  'CreateVirtualMFADevice',
+  'EnableMFADevice',
+];
+
+/** How many requests in a row get the fault: enough to outlast the SDK's retries where it retries at all. */
+const TIMES: Record<Exclude<Fault, 'cut'>, number> = { lost: 1, throttle: 10, denied: 1, reset: 10 };
+
+const scenarios = CHANGING_CALLS.flatMap((operation) => (['lost', 'throttle', 'denied', 'reset'] as const).map((fault) => [operation, fault] as const));
+
+describe.skipIf(noMoto).concurrent('fault matrix: a faulty run, then a clean re-run, converges', () => {
+  it.each(scenarios)('%s %s', async (operation, fault) => {
+    const creds = await freshAccount();
+    const dir = workDir();
+    const proxy = await startFaultProxy(motoUrl);
+    try {
+      const args = [
+        'init', '--yes', '--alias', `acme-${Math.floor(Math.random() * 1e9)}`, '--admin-user', 'alice', '--tag', 'team=platform',
+        '--access-key', '--mfa-secret-file', join(dir, 'alice.otp'), '--endpoint-url', proxy.url,
+      ];
+      proxy.add({ operation, fault, times: TIMES[fault] });
+      const first = await runCli(args, { env: cliEnv(creds), cwd: dir });
+      expect(first.stderr).not.toMatch(/\n\s+at /); // a message, never a stack trace
+      expect([0, 3]).toContain(first.code);
+      if (first.code === 3) expect(first.stderr).toContain(`iam:${operation} failed`);
+
+      proxy.clearRules();
+      const again = await runCli(args, { env: cliEnv(creds), cwd: dir });
+      expect(again.stderr).not.toMatch(/Error/);
+      expect(again.code).toBe(0);
+
+      const s = await accountState(iamFor(creds));
+      expect(s.users).toEqual(['alice']);
+      expect(s.loginProfile).toBe(true);
+      expect(s.keys).toHaveLength(1);
+      expect(s.mfa).toEqual([`arn:aws:iam::${creds.accountId}:mfa/alice`]);
+      expect(s.unassigned).toEqual([]);
+      expect(s.tags).toEqual([{ Key: 'team', Value: 'platform' }]);
+      expect(secretsWithoutFile(proxy, dir, s)).toEqual([]);
+      // The enabled device's seed is the one in the secret file.
+      const seeds = proxy.exchanges
+        .filter((e) => e.operation === 'CreateVirtualMFADevice' && e.status === 200)
+        .map((e) => Buffer.from(/<Base32StringSeed>([^<]+)</.exec(e.response)?.[1] ?? '', 'base64').toString('ascii'));
+      expect(readFileSync(join(dir, 'alice.otp'), 'utf8')).toContain(`secret=${seeds.pop()}`);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
