@@ -2,10 +2,8 @@
  * init's flags → validated settings. Everything here runs before any AWS call that changes anything, and
  * every problem is a UsageError (exit 2) naming the flag and the rule.
  */
-import { dirname, resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import type { FileSystem, StdinText } from '../context.js';
+import type { StdinText } from '../context.js';
 import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
 import {
   checkAccountAlias,
@@ -198,23 +196,6 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     qrPng: flags.qrPng,
     mfaSecretFile: flags.mfaSecretFile,
   };
-}
-
-/** A target file's folder must exist; checked first, before any AWS call. Returns the absolute path. */
-export async function checkTargetFolder(flag: string, path: string, cwd: string): Promise<string> {
-  const absolute = resolve(cwd, path);
-  const folder = dirname(absolute);
-  const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
-  if (!isFolder) throw usage(flag, `the folder ${folder} does not exist.`);
-  return absolute;
-}
-
-/**
- * A file this run will write must not exist: secrets are never overwritten. Checked once the plan says the
- * file will be written, so a re-run with the same flags, which writes nothing, is not refused.
- */
-export async function checkTargetFree(fs: FileSystem, flag: string, absolute: string): Promise<void> {
-  if (await fs.exists(absolute)) throw usage(flag, `${absolute} already exists; files holding secrets are never overwritten.`);
 }
 
 /** --password-stdin: the whole of standard input, less one trailing newline (as `echo` or a here-string adds). */

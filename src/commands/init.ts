@@ -79,8 +79,8 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
   const account = await readIdentity(ctx);
   out.info(describeIdentity(out, account));
   const existingAlias = await currentAlias(ctx);
-  const request2 = { ...request, credentialsFile: paths.credentials, mfaSecretFile: paths.mfaSecret, qrPng: paths.qrPng };
-  const settings = await completeSettings(ctx, request2, existingAlias, password);
+  const withAbsolutePaths = { ...request, credentialsFile: paths.credentials, mfaSecretFile: paths.mfaSecret, qrPng: paths.qrPng };
+  const settings = await completeSettings(ctx, withAbsolutePaths, existingAlias, password);
   const stop = new AbortController();
   const mfaCodes = settings.mfaSecretFile ? seedMfaCodes(ctx.clock) : terminalMfaCodes(ctx.prompt, out, ctx.clock, stop.signal);
   const vault = new CredentialVault(ctx.secrets);
