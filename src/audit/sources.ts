@@ -25,12 +25,14 @@ import {
 import { withAbortSignal } from '../aws/clients.js';
 import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
+import { isAwsError } from '../errors.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 import type { PasswordPolicy } from '../lib/password-policy.js';
 import { currentAlias } from '../steps/account-alias.js';
 import { attachedGroupPolicyArns } from '../steps/admin-group.js';
 import { groupNames } from '../steps/admin-user.js';
-import { virtualDevices } from '../steps/mfa.js';
+import { hasLoginProfile } from '../steps/console-access.js';
+import { userMfaSerials, virtualDevices } from '../steps/mfa.js';
 import { currentPasswordPolicy } from '../steps/password-policy.js';
 import type { AccountIdentity } from '../steps/types.js';
 import { fetchCredentialReport, type CredentialReport } from './credential-report.js';
@@ -49,6 +51,13 @@ export interface UserPermissions {
   isAdmin: boolean;
 }
 
+export interface NewUser {
+  name: string;
+  arn: string;
+  hasPassword: boolean;
+  mfa: boolean;
+}
+
 export interface CustomerPolicy {
   policy: Policy;
   allowsEverything: boolean;
@@ -65,7 +74,13 @@ export interface AuditSources {
   customerPolicies(): Promise<CustomerPolicy[]>;
   supportRoles(): Promise<string[]>;
   serverCertificates(): Promise<ServerCertificateMetadata[]>;
-  organizationsFeatures(): Promise<string[]>;
+  /** The enabled features, or why the Organization cannot have them yet (that error *is* the answer). */
+  organizationsFeatures(): Promise<{ enabled: string[] } | { notEnabled: string }>;
+  /**
+   * Users absent from the credential report (created after it was generated), with their console password and MFA
+   * read directly, so that no check says "no MFA" of a user it simply has no report row for.
+   */
+  usersNewerThanReport(): Promise<NewUser[]>;
   /**
    * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
    * running, so that the audit's result is printed with an exact call count and the process exits at once.
@@ -145,11 +160,16 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
     return new Set(admin.filter((n): n is string => n !== undefined));
   });
 
-  const users = once(async () => {
-    const list = await allPages<User>(async (Marker) => {
+  const userList = once(() =>
+    allPages<User>(async (Marker) => {
       const r = await iam.send(new ListUsersCommand({ Marker }));
       return { items: r.Users ?? [], next: r.IsTruncated ? r.Marker : undefined };
-    });
+    }),
+  );
+  const credentialReport = once(() => fetchCredentialReport(ctx, abandon.signal));
+
+  const users = once(async () => {
+    const list = await userList();
     const [adminArns, adminGroups] = await Promise.all([adminPolicyArns(), groupsGrantingAdmin()]);
     return mapConcurrent(list, PER_ENTITY_CONCURRENCY, async (user): Promise<UserPermissions> => {
       const UserName = user.UserName ?? '';
@@ -176,7 +196,7 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
       const r = await iam.send(new GetAccountSummaryCommand({}));
       return (r.SummaryMap ?? {}) as Record<string, number>;
     }),
-    credentialReport: once(() => fetchCredentialReport(ctx, abandon.signal)),
+    credentialReport,
     alias: once(() => currentAlias(ctx)),
     passwordPolicy: once(() => currentPasswordPolicy(ctx)),
     assignedVirtualMfa: once(() => virtualDevices(ctx, 'Assigned')),
@@ -196,8 +216,28 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
       }),
     ),
     organizationsFeatures: once(async () => {
-      const r = await iam.send(new ListOrganizationsFeaturesCommand({}));
-      return r.EnabledFeatures ?? [];
+      try {
+        const r = await iam.send(new ListOrganizationsFeaturesCommand({}));
+        return { enabled: r.EnabledFeatures ?? [] };
+      } catch (err) {
+        if (isAwsError(err, 'ServiceAccessNotEnabled')) {
+          return { notEnabled: 'trusted access for IAM is not enabled in AWS Organizations, so centralized root access is off' };
+        }
+        if (isAwsError(err, 'OrganizationNotInAllFeaturesMode')) {
+          return { notEnabled: 'the Organization does not have all features enabled, which centralized root access needs' };
+        }
+        throw err;
+      }
+    }),
+    usersNewerThanReport: once(async () => {
+      const [list, report] = await Promise.all([userList(), credentialReport()]);
+      const inReport = new Set(report.users.map((r) => r.user));
+      const newer = list.filter((u) => u.UserName && !inReport.has(u.UserName));
+      return mapConcurrent(newer, PER_ENTITY_CONCURRENCY, async (u): Promise<NewUser> => {
+        const name = u.UserName ?? '';
+        const [hasPassword, mfa] = await Promise.all([hasLoginProfile(ctx, name), userMfaSerials(ctx, name)]);
+        return { name, arn: u.Arn ?? '', hasPassword, mfa: mfa.length > 0 };
+      });
     }),
     async close() {
       abandon.abort(new Error('the audit result is known'));

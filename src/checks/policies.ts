@@ -49,7 +49,7 @@ export const policyChecks: Check[] = [
     id: 'root-credentials-management',
     title: 'Centralized root access is enabled',
     severity: 'medium',
-    references: ['CIS v7 2.1.1'],
+    references: [],
     remediation:
       'From the management account: enable trusted access for IAM in Organizations, then aws iam enable-organizations-root-credentials-management',
     async run(s) {
@@ -61,8 +61,9 @@ export const policyChecks: Check[] = [
         );
       }
       const features = await s.organizationsFeatures();
-      return features.includes('RootCredentialsManagement')
-        ? pass(`enabled features: ${features.join(', ')}`)
+      if ('notEnabled' in features) return fail(features.notEnabled);
+      return features.enabled.includes('RootCredentialsManagement')
+        ? pass(`enabled features: ${features.enabled.join(', ')}`)
         : fail('root credentials management is not enabled for the Organization');
     },
   },

@@ -4,24 +4,20 @@ import type { AuditSources } from '../audit/sources.js';
 import { fail, pass, type Check } from './types.js';
 
 /**
- * Whether root has credentials at all. With centralized root access the management account can delete a
- * member's root password, keys, MFA and certificates; such a root needs no MFA (CIS v7, Security Hub IAM.6/9).
- * AWS writes `not_supported` for root's password in many reports, which tells us nothing: only an explicit
- * "false" with no keys, MFA or certificates counts as "no root credentials".
+ * Whether root has any credential to protect. With centralized root access the management account can delete a
+ * member's root password and keys; a root with neither cannot sign in or call AWS, so it needs no MFA (CIS,
+ * Security Hub IAM.6/IAM.9). No password: GetAccountSummary's AccountPasswordPresent is 0, or the report says
+ * `false` (many reports write `not_supported` there, which alone says nothing). No keys: the summary and the
+ * report agree.
  */
 export function rootHasNoCredentials(root: ReportRow | undefined, summary: Record<string, number>): boolean {
-  if (!root) return false;
-  return (
-    root.password_enabled === 'false' &&
-    !isTrue(root.mfa_active) &&
-    !isTrue(root.access_key_1_active) &&
-    !isTrue(root.access_key_2_active) &&
-    !isTrue(root.cert_1_active) &&
-    !isTrue(root.cert_2_active) &&
-    (summary.AccountAccessKeysPresent ?? 0) === 0 &&
-    (summary.AccountMFAEnabled ?? 0) === 0
-  );
+  const noPassword = summary.AccountPasswordPresent === 0 || root?.password_enabled === 'false';
+  const noKeys =
+    (summary.AccountAccessKeysPresent ?? 0) === 0 && !isTrue(root?.access_key_1_active) && !isTrue(root?.access_key_2_active);
+  return noPassword && noKeys;
 }
+
+const NO_ROOT_CREDENTIALS = 'root has no password and no access keys: no credentials to protect';
 
 async function rootState(s: AuditSources) {
   const [summary, report] = await Promise.all([s.summary(), s.credentialReport()]);
@@ -46,7 +42,7 @@ export const rootChecks: Check[] = [
     remediation: ROOT_MFA_CONSOLE,
     async run(s) {
       const r = await rootState(s);
-      if (r.noCredentials) return pass('root has no credentials (centralized root access)');
+      if (r.noCredentials) return pass(NO_ROOT_CREDENTIALS);
       if (r.mfa) return pass('root user has MFA');
       const unknown = r.root?.password_enabled === 'not_supported' ? ' (if centralized root access removed root credentials, the report cannot show it here)' : '';
       return fail(`root user has no MFA${unknown}`, [rootArn(s)]);
@@ -60,7 +56,7 @@ export const rootChecks: Check[] = [
     remediation: 'Console only: as root, Security credentials → Assign MFA device → a security key or hardware TOTP token; then remove the virtual device.',
     async run(s) {
       const r = await rootState(s);
-      if (r.noCredentials) return pass('root has no credentials (centralized root access)');
+      if (r.noCredentials) return pass(NO_ROOT_CREDENTIALS);
       if (!r.mfa) return fail('root user has no MFA device at all', [rootArn(s)]);
       const virtual = (await s.assignedVirtualMfa()).find((d) => d.User?.Arn?.endsWith(':root') || d.SerialNumber?.endsWith(':mfa/root-account-mfa-device'));
       if (virtual) return fail(`root uses a virtual MFA device (${virtual.SerialNumber})`, [rootArn(s)]);
@@ -91,6 +87,8 @@ export const rootChecks: Check[] = [
     async run(s, settings) {
       const { root } = await rootState(s);
       const report = await s.credentialReport();
+      // Without the row nothing says when root was last used: a silent pass would be a false statement.
+      if (!root) throw new Error('the credential report has no root row (<root_account>), so root\'s last use cannot be read');
       const uses = [
         ['password', reportDate(root?.password_last_used)],
         ['access key 1', reportDate(root?.access_key_1_last_used_date)],

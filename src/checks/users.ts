@@ -11,9 +11,27 @@ async function rowsByUser(s: AuditSources): Promise<Map<string, ReportRow>> {
 
 const arnOf = (row: ReportRow) => row.arn ?? '';
 
-async function adminsWithMfa(s: AuditSources): Promise<{ admin: UserPermissions; mfa: boolean }[]> {
+/**
+ * Each administrator and whether it has MFA: from its report row, or — for a user created after the report was
+ * generated, which has none — from its MFA devices read directly.
+ */
+async function adminsWithMfa(s: AuditSources): Promise<{ admin: UserPermissions; mfa: boolean; newer: boolean }[]> {
   const [users, rows] = await Promise.all([s.users(), rowsByUser(s)]);
-  return users.filter((u) => u.isAdmin).map((admin) => ({ admin, mfa: isTrue(rows.get(admin.user.UserName ?? '')?.mfa_active) }));
+  const admins = users.filter((u) => u.isAdmin);
+  const newer = admins.some((a) => !rows.has(a.user.UserName ?? '')) ? await s.usersNewerThanReport() : [];
+  return admins.map((admin) => {
+    const name = admin.user.UserName ?? '';
+    const row = rows.get(name);
+    if (row) return { admin, mfa: isTrue(row.mfa_active), newer: false };
+    return { admin, mfa: newer.find((n) => n.name === name)?.mfa ?? false, newer: true };
+  });
+}
+
+/** " (alice is newer than the credential report: judged from the MFA devices it has now)", or "". */
+function newerNote(names: string[]): string {
+  if (!names.length) return '';
+  const who = names.length === 1 ? `${names[0]} is` : `${names.join(', ')} are`;
+  return ` (${who} newer than the credential report: judged from the MFA devices now assigned)`;
 }
 
 export const userChecks: Check[] = [
@@ -26,8 +44,9 @@ export const userChecks: Check[] = [
     async run(s) {
       const admins = await adminsWithMfa(s);
       const ready = admins.filter((a) => a.mfa);
-      if (ready.length) return pass(`${ready.map((a) => a.admin.user.UserName).join(', ')} ${ready.length > 1 ? 'have' : 'has'} administrator access and MFA`);
-      if (admins.length) return fail(`administrators without MFA only: ${admins.map((a) => a.admin.user.UserName).join(', ')}`);
+      const note = newerNote(admins.filter((a) => a.newer).map((a) => a.admin.user.UserName ?? ''));
+      if (ready.length) return pass(`${ready.map((a) => a.admin.user.UserName).join(', ')} ${ready.length > 1 ? 'have' : 'has'} administrator access and MFA${note}`);
+      if (admins.length) return fail(`administrators without MFA only: ${admins.map((a) => a.admin.user.UserName).join(', ')}${note}`);
       return fail('no IAM user has administrator access: the root user is the only administrator');
     },
   },
@@ -40,11 +59,12 @@ export const userChecks: Check[] = [
     async run(s) {
       const admins = await adminsWithMfa(s);
       const missing = admins.filter((a) => !a.mfa).map((a) => a.admin);
+      const note = newerNote(admins.filter((a) => a.newer).map((a) => a.admin.user.UserName ?? ''));
       if (!admins.length) return pass('no IAM user has administrator access');
-      if (!missing.length) return pass(`every administrator has MFA (${listSome(admins.map((a) => a.admin.user.UserName ?? ''))})`);
+      if (!missing.length) return pass(`every administrator has MFA (${listSome(admins.map((a) => a.admin.user.UserName ?? ''))})${note}`);
       const names = missing.map((u) => u.user.UserName ?? '');
       return fail(
-        listSome(names.map((n) => `${n}: administrator, no MFA`)),
+        `${listSome(names.map((n) => `${n}: administrator, no MFA`))}${note}`,
         missing.map((u) => u.user.Arn ?? ''),
         names.map((n) => `iam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user ${n}`).join('\n'),
       );
@@ -57,11 +77,15 @@ export const userChecks: Check[] = [
     references: ['CIS 1.10', 'IAM.5'],
     remediation: 'Each listed user: IAM console → Users → <user> → Security credentials → Assign MFA device.',
     async run(s, settings) {
-      const report = await s.credentialReport();
-      const missing = report.users.filter((r) => isTrue(r.password_enabled) && !isTrue(r.mfa_active));
+      const [report, newer] = await Promise.all([s.credentialReport(), s.usersNewerThanReport()]);
+      const missing = [
+        ...report.users.filter((r) => isTrue(r.password_enabled) && !isTrue(r.mfa_active)).map((r) => ({ name: r.user ?? '', arn: arnOf(r) })),
+        ...newer.filter((n) => n.hasPassword && !n.mfa),
+      ];
       const age = reportAge(report.generatedAt, settings.now);
-      if (!missing.length) return pass(`every console user has MFA${age}`);
-      return fail(`${listSome(missing.map((r) => `${r.user}: console password, no MFA`))}${age}`, missing.map(arnOf));
+      const note = newerNote(newer.filter((n) => n.hasPassword).map((n) => n.name));
+      if (!missing.length) return pass(`every console user has MFA${age}${note}`);
+      return fail(`${listSome(missing.map((m) => `${m.name}: console password, no MFA`))}${age}${note}`, missing.map((m) => m.arn));
     },
   },
   {

@@ -68,12 +68,18 @@ export interface Scenario {
   rootVirtualMfa?: boolean;
   organizationRole?: 'management' | 'member' | 'none';
   orgFeatures?: string[];
+  /** ListOrganizationsFeatures fails with this modelled error (e.g. ServiceAccessNotEnabledException). */
+  orgFeaturesError?: string;
   /** Operations answering AccessDenied, as IAM would, with the call named as our middleware does. */
   denied?: string[];
   /** For the management account: the Organization's accounts. */
   orgAccounts?: { id: string; state: 'ACTIVE' | 'SUSPENDED' }[];
   /** Account ids whose role cannot be assumed. */
   unassumable?: string[];
+  /** Users with a console password, for reads made outside the credential report (users newer than it). */
+  loginProfiles?: string[];
+  /** MFA devices of users, as ListMFADevices answers (users newer than the report). */
+  mfaDevices?: Record<string, string[]>;
 }
 
 export const ADMIN_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -135,6 +141,13 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   answer(iam.ListGroupsForUserCommand, 'ListGroupsForUser', (i: iam.ListGroupsForUserRequest) => ({
     Groups: (users.find((u) => u.name === i.UserName)?.groups ?? []).map((GroupName) => ({ GroupName })),
   }));
+  answer(iam.GetLoginProfileCommand, 'GetLoginProfile', (i: iam.GetLoginProfileRequest) => {
+    if (!sc.loginProfiles?.includes(i.UserName ?? '')) throw new iam.NoSuchEntityException({ message: 'no login profile', $metadata: {} });
+    return { LoginProfile: { UserName: i.UserName, CreateDate: NOW } };
+  });
+  answer(iam.ListMFADevicesCommand, 'ListMFADevices', (i: iam.ListMFADevicesRequest) => ({
+    MFADevices: (sc.mfaDevices?.[i.UserName ?? ''] ?? []).map((SerialNumber) => ({ SerialNumber, UserName: i.UserName, EnableDate: NOW })),
+  }));
   answer(iam.ListGroupsCommand, 'ListGroups', () => ({ Groups: groups.map((g) => ({ GroupName: g.name })) }));
   answer(iam.ListAttachedGroupPoliciesCommand, 'ListAttachedGroupPolicies', (i: iam.ListAttachedGroupPoliciesRequest) => ({
     AttachedPolicies: (groups.find((g) => g.name === i.GroupName)?.attached ?? []).map((PolicyArn) => ({ PolicyArn })),
@@ -158,7 +171,10 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       Path: '/', ServerCertificateId: 'x',
     })),
   }));
-  answer(iam.ListOrganizationsFeaturesCommand, 'ListOrganizationsFeatures', () => ({ EnabledFeatures: sc.orgFeatures ?? [] }));
+  answer(iam.ListOrganizationsFeaturesCommand, 'ListOrganizationsFeatures', () => {
+    if (sc.orgFeaturesError) throw awsError(sc.orgFeaturesError, 'as IAM answers it', 400);
+    return { EnabledFeatures: sc.orgFeatures ?? [] };
+  });
 
   const stsMock = mockClient(clients.sts);
   stsMock.on(sts.GetCallerIdentityCommand).callsFake(async () => {

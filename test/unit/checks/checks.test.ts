@@ -45,7 +45,7 @@ describe('root checks', () => {
 
   it('root-mfa passes for a member account whose root credentials were removed (no false positive)', async () => {
     const sc = { ...SECURE, summary: { AccountMFAEnabled: 0 }, rows: [ROOT_WITHOUT_CREDENTIALS] };
-    expect(await check('root-mfa', sc)).toMatchObject({ status: 'pass', detail: 'root has no credentials (centralized root access)' });
+    expect(await check('root-mfa', sc)).toMatchObject({ status: 'pass', detail: 'root has no password and no access keys: no credentials to protect' });
     expect((await check('root-hardware-mfa', sc)).status).toBe('pass');
   });
 
