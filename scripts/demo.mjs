@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm run demo`: iam-bootstrap against the moto AWS emulator, no AWS account needed.
-// Starts moto_server on a free loopback port, runs a scripted `init`, re-runs it to show it converges,
+// Starts moto_server (behind the test double for what moto lacks) on a free loopback port, runs a scripted `init`, re-runs it to show it converges,
 // audits the result, and stops the emulator. Files land in a temporary folder that is printed at the end.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { hasMoto, startMoto } from './moto.mjs';
+import { hasMoto, startEmulator } from './moto.mjs';
 
 const cli = resolve(import.meta.dirname, '../bin/iam-bootstrap.js');
 
@@ -14,9 +14,10 @@ if (!hasMoto()) {
   console.error('The demo needs the moto AWS emulator: pip install "moto[server]"');
   process.exit(1);
 }
-const moto = await startMoto();
-const endpoint = moto.url;
-process.on('exit', () => moto.stop());
+// moto, behind a small test double for the calls moto lacks (account:ListRegions, IAM Access Analyzer).
+const emulator = await startEmulator({ regions: ['us-east-1', 'us-west-2', 'eu-west-1'] });
+const endpoint = emulator.url;
+process.on('exit', () => emulator.stop());
 
 const dir = mkdtempSync(join(tmpdir(), 'iam-bootstrap-demo-'));
 // moto accepts any credentials; these are placeholders, not secrets.
@@ -24,6 +25,7 @@ const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIADEMO', AWS_SECRET_ACCESS_K
 delete env.AWS_PROFILE;
 delete env.AWS_SESSION_TOKEN;
 const args = ['init', '--yes', '--alias', 'demo-account', '--admin-user', 'demo-admin', '--tag', 'owner=demo',
+  '--security-contact-email', 'security@example.com', '--security-contact-phone', '+1 206 555 0100',
   '--mfa-secret-file', join(dir, 'demo-admin.otp'), '--endpoint-url', endpoint];
 
 const run = (extra) => {
@@ -37,7 +39,8 @@ if (status === 0) {
   status = run([]);
 }
 if (status === 0) {
-  // The audit exits 1 here: moto's root user has no MFA, which only a person can fix in the console.
+  // The audit exits 1 here: moto's root user has no MFA, which only a person can fix in the console (and
+  // moto's credential report has no root row, so root-recent-use is "error").
   console.log(`\n$ iam-bootstrap audit --endpoint-url ${endpoint}\n`);
   spawnSync(process.execPath, [cli, 'audit', '--endpoint-url', endpoint], { env, stdio: 'inherit' });
 }

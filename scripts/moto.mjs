@@ -5,6 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAwsDouble } from './aws-double.mjs';
 
 export function hasMoto() {
   return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
@@ -59,4 +60,23 @@ export async function startMoto() {
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, stop };
+}
+
+/**
+ * moto behind the test double for the operations moto lacks (scripts/aws-double.mjs): `url` is where the CLI and
+ * the tests send every AWS call.
+ * @param {{ regions?: string[] }} [options]
+ * @returns {Promise<{ url: string, motoUrl: string, stop: () => void }>}
+ */
+export async function startEmulator(options) {
+  const moto = await startMoto();
+  const double = await startAwsDouble(moto.url, options);
+  return {
+    url: double.url,
+    motoUrl: moto.url,
+    stop: () => {
+      void double.stop();
+      moto.stop();
+    },
+  };
 }

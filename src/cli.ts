@@ -49,9 +49,10 @@ function wrapList(items: string[], indent: string, width: number): string {
 /** Listed here, not imported from the checks, so that --help loads no check code (and no AWS SDK). */
 export const AUDIT_CHECK_IDS = [
   'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'account-alias', 'password-policy',
-  'password-length', 'password-reuse', 'password-complexity', 'admin-user', 'admin-mfa', 'console-mfa',
-  'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys', 'user-direct-policies',
-  'admin-customer-policies', 'support-role', 'expired-certificates', 'root-credentials-management',
+  'password-length', 'password-reuse', 'password-complexity', 'security-contact', 'access-analyzer', 'admin-user',
+  'admin-mfa', 'console-mfa', 'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys',
+  'user-direct-policies', 'admin-customer-policies', 'support-role', 'expired-certificates',
+  'root-credentials-management', 'cloudshell-full-access', 'role-trust',
 ];
 
 export function buildProgram(secrets = new SecretRegistry()): Command {
@@ -71,7 +72,9 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
 
   program
     .command('init')
-    .description('Set the account alias and password policy, create an admin group and user, and enrol MFA.')
+    .description(
+      'Set the account alias, password policy and security contact, create a support role and Access Analyzers, an admin group and user, and enrol MFA.',
+    )
     .addOption(new Option('--alias <alias>', 'account alias for the sign-in URL'))
     .addOption(new Option('--no-alias', 'leave the account alias alone'))
     .option('--replace-alias', 'allow replacing a different existing alias (the sign-in URL changes)')
@@ -91,6 +94,17 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--allow-users-to-change-password', 'let users change their own password')
     .option('--no-allow-users-to-change-password', 'do not let users change their own password')
     .option('--hard-expiry', 'an expired password can only be reset by an administrator')
+    .option('--security-contact-email <email>', "the account's SECURITY alternate contact: email (without it, no contact is added)")
+    .option('--security-contact-name <name>', "the security contact's name, 1-64 (default: the email's local part)")
+    .option('--security-contact-phone <phone>', "the security contact's phone: digits, spaces, + - ( ), up to 25 (AWS requires one)")
+    .option('--security-contact-title <title>', "the security contact's title, 1-50 (default: Security)")
+    .addOption(new Option('--no-security-contact', 'leave the security contact alone (and do not ask)'))
+    .option('--support-role <name>', 'role for AWS Support, AWSSupportAccess, this account with MFA (default: AWSSupportRole)')
+    .addOption(new Option('--no-support-role', 'do not create a support role'))
+    .option('--access-analyzer-regions <regions>', "IAM Access Analyzer in these regions: all (default: the account's enabled regions) or r1,r2")
+    .option('--access-analyzer-name <name>', 'name of the analyzers created (default: iam-bootstrap)')
+    .option('--organization-analyzer', 'create ORGANIZATION analyzers (management account only) instead of ACCOUNT ones')
+    .addOption(new Option('--no-access-analyzer', 'do not create IAM Access Analyzers'))
     .option('--admin-group <name>', 'name of the administrators group (default: Administrators)')
     .option('--admin-policy <arn>', 'managed policy for the group, repeatable (default: AdministratorAccess)', collect)
     .option('--no-require-mfa', 'do not add the inline policy that denies everything without MFA')

@@ -36,6 +36,19 @@ export function auditExitCode(doc: AuditDocument, failOn: Severity): number {
 
 const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'pass', 'skip'];
 
+/** Checks whose fix no API has: only a person signed in as root can make them pass. */
+export const CONSOLE_ONLY_CHECKS = ['root-mfa', 'root-hardware-mfa'];
+
+/**
+ * When every failing check is a console-only root item, the report says so in those words: after `init` this is
+ * what is left, and no tool can do it.
+ */
+export function consoleOnlyNote(doc: AuditDocument): string | undefined {
+  const failing = [...new Set(doc.accounts.flatMap((a) => a.checks.filter((c) => c.status === 'fail').map((c) => c.id)))];
+  if (!failing.length || failing.some((id) => !CONSOLE_ONLY_CHECKS.includes(id))) return undefined;
+  return `Only console-only root items fail (${failing.join(', ')}): no API can fix them; sign in as the root user and follow the fix above.`;
+}
+
 function label(a: AccountAudit): string {
   return a.alias ? `${a.accountId} (${a.alias})` : a.accountId;
 }
@@ -67,6 +80,8 @@ export function renderTable(out: Output, doc: AuditDocument): string {
   }
   if (doc.accounts.length > 1) lines.push(renderAccountMatrix(doc, 'text'), '');
   lines.push(s.bold(`Summary: ${summaryLine(doc.summary)}${doc.accounts.length > 1 ? ` across ${doc.accounts.length} accounts` : ''}`));
+  const consoleOnly = consoleOnlyNote(doc);
+  if (consoleOnly) lines.push(consoleOnly);
   return lines.join('\n');
 }
 
@@ -111,6 +126,8 @@ export function renderMarkdown(doc: AuditDocument): string {
     lines.push('', `**${summaryLine(a.summary)}**`, '');
   }
   if (doc.accounts.length > 1) lines.push('## Accounts', '', renderAccountMatrix(doc, 'markdown'), '');
+  const consoleOnly = consoleOnlyNote(doc);
+  if (consoleOnly) lines.push(consoleOnly, '');
   return lines.join('\n');
 }
 

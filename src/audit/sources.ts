@@ -13,6 +13,7 @@ import {
   ListGroupsCommand,
   ListOrganizationsFeaturesCommand,
   ListPoliciesCommand,
+  ListRolesCommand,
   ListServerCertificatesCommand,
   ListUserPoliciesCommand,
   ListUsersCommand,
@@ -31,7 +32,9 @@ import type { PasswordPolicy } from '../lib/password-policy.js';
 import { currentAlias } from '../steps/account-alias.js';
 import { attachedGroupPolicyArns } from '../steps/admin-group.js';
 import { groupNames } from '../steps/admin-user.js';
+import { enabledRegions, externalAccessAnalyzers } from '../steps/access-analyzer.js';
 import { hasLoginProfile } from '../steps/console-access.js';
+import { securityContact, type SecurityContact } from '../steps/security-contact.js';
 import { userMfaSerials, virtualDevices } from '../steps/mfa.js';
 import { currentPasswordPolicy } from '../steps/password-policy.js';
 import type { AccountIdentity } from '../steps/types.js';
@@ -81,6 +84,14 @@ export interface AuditSources {
    * read directly, so that no check says "no MFA" of a user it simply has no report row for.
    */
   usersNewerThanReport(): Promise<NewUser[]>;
+  /** The SECURITY alternate contact, or undefined when there is none. */
+  securityContact(): Promise<SecurityContact | undefined>;
+  /** Each enabled region, and whether it has an ACTIVE external-access analyzer. */
+  analyzerCoverage(): Promise<{ region: string; active: boolean }[]>;
+  /** The users, groups and roles a managed policy is attached to. */
+  policyEntities(policyArn: string): Promise<{ users: string[]; groups: string[]; roles: string[] }>;
+  /** Every role with its trust policy (decoded). */
+  roles(): Promise<{ name: string; arn: string; trust: unknown }[]>;
   /**
    * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
    * running, so that the audit's result is printed with an exact call count and the process exits at once.
@@ -88,15 +99,20 @@ export interface AuditSources {
   close(): Promise<void>;
 }
 
+/** A policy document as IAM returns it (URL-encoded JSON), parsed; undefined when absent or unreadable. */
+export function parsePolicyDocument(document: string | undefined): unknown {
+  if (!document) return undefined;
+  try {
+    return JSON.parse(decodeURIComponent(document));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Does a policy document contain an Allow of Action "*" on Resource "*" (CIS 1.16)? */
 export function allowsEverything(document: string | undefined): boolean {
-  if (!document) return false;
-  let doc: { Statement?: unknown };
-  try {
-    doc = JSON.parse(decodeURIComponent(document));
-  } catch {
-    return false;
-  }
+  const doc = parsePolicyDocument(document) as { Statement?: unknown } | undefined;
+  if (!doc) return false;
   const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   const has = (v: unknown) => v === '*' || (Array.isArray(v) && v.includes('*'));
   return statements.some((s) => {
@@ -167,6 +183,7 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
     }),
   );
   const credentialReport = once(() => fetchCredentialReport(ctx, abandon.signal));
+  const entitiesByPolicy = new Map<string, () => Promise<{ users: string[]; groups: string[]; roles: string[] }>>();
 
   const users = once(async () => {
     const list = await userList();
@@ -238,6 +255,41 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
         const [hasPassword, mfa] = await Promise.all([hasLoginProfile(ctx, name), userMfaSerials(ctx, name)]);
         return { name, arn: u.Arn ?? '', hasPassword, mfa: mfa.length > 0 };
       });
+    }),
+    securityContact: once(() => securityContact(ctx)),
+    analyzerCoverage: once(async () => {
+      const regions = await enabledRegions(ctx);
+      return Promise.all(
+        regions.map(async (region) => ({
+          region,
+          active: (await externalAccessAnalyzers(ctx, region)).some((a) => a.status === 'ACTIVE'),
+        })),
+      );
+    }),
+    policyEntities: (policyArn) => {
+      let loaded = entitiesByPolicy.get(policyArn);
+      if (!loaded) {
+        loaded = once(async () => {
+          const pages = await allPages(async (Marker) => {
+            const r = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn, Marker }));
+            return { items: [r], next: r.IsTruncated ? r.Marker : undefined };
+          });
+          return {
+            users: pages.flatMap((p) => (p.PolicyUsers ?? []).map((u) => u.UserName ?? '')),
+            groups: pages.flatMap((p) => (p.PolicyGroups ?? []).map((g) => g.GroupName ?? '')),
+            roles: pages.flatMap((p) => (p.PolicyRoles ?? []).map((r) => r.RoleName ?? '')),
+          };
+        });
+        entitiesByPolicy.set(policyArn, loaded);
+      }
+      return loaded();
+    },
+    roles: once(async () => {
+      const roles = await allPages(async (Marker) => {
+        const r = await iam.send(new ListRolesCommand({ Marker }));
+        return { items: r.Roles ?? [], next: r.IsTruncated ? r.Marker : undefined };
+      });
+      return roles.map((r) => ({ name: r.RoleName ?? '', arn: r.Arn ?? '', trust: parsePolicyDocument(r.AssumeRolePolicyDocument) }));
     }),
     async close() {
       abandon.abort(new Error('the audit result is known'));

@@ -2,6 +2,8 @@
  * The only module that constructs AWS SDK clients. Everything else receives them through the context,
  * which is what lets tests hand in mocks and lets `--help` start without loading the SDK.
  */
+import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import { AccountClient } from '@aws-sdk/client-account';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -11,6 +13,10 @@ export interface AwsClients {
   iam: IAMClient;
   sts: STSClient;
   organizations: OrganizationsClient;
+  /** AWS Account Management: alternate contacts, the account's regions. */
+  account: AccountClient;
+  /** IAM Access Analyzer is regional: one client per region, made on first use. */
+  accessAnalyzer(region: string): AccessAnalyzerClient;
 }
 
 export interface AwsCallRecord {
@@ -38,7 +44,7 @@ const DEFAULT_REGION = 'us-east-1';
 /** The SDK retries throttling, 5xx and dropped connections; a few more attempts than its default of 3. */
 const MAX_ATTEMPTS = 5;
 
-type InstrumentableClient = IAMClient | STSClient | OrganizationsClient;
+type InstrumentableClient = IAMClient | STSClient | OrganizationsClient | AccountClient | AccessAnalyzerClient;
 
 export function createAwsClients(settings: ClientSettings): AwsClients {
   const common = {
@@ -48,14 +54,26 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
   };
+  const analyzers = new Map<string, AccessAnalyzerClient>();
   const clients: AwsClients = {
     iam: new IAMClient(common),
     sts: new STSClient(common),
     organizations: new OrganizationsClient(common),
+    account: new AccountClient(common),
+    accessAnalyzer(region) {
+      let client = analyzers.get(region);
+      if (!client) {
+        client = new AccessAnalyzerClient({ ...common, region });
+        instrument(client, `access-analyzer(${region})`, settings.onCall);
+        analyzers.set(region, client);
+      }
+      return client;
+    },
   };
   instrument(clients.iam, 'iam', settings.onCall);
   instrument(clients.sts, 'sts', settings.onCall);
   instrument(clients.organizations, 'organizations', settings.onCall);
+  instrument(clients.account, 'account', settings.onCall);
   return clients;
 }
 
@@ -72,7 +90,13 @@ export function withAbortSignal(clients: AwsClients, signal: AbortSignal): AwsCl
           (target.send as (c: unknown, o: object) => Promise<unknown>)(command, { ...options, abortSignal: signal });
       },
     });
-  return { iam: wrap(clients.iam), sts: wrap(clients.sts), organizations: wrap(clients.organizations) };
+  return {
+    iam: wrap(clients.iam),
+    sts: wrap(clients.sts),
+    organizations: wrap(clients.organizations),
+    account: wrap(clients.account),
+    accessAnalyzer: (region) => wrap(clients.accessAnalyzer(region)),
+  };
 }
 
 /**

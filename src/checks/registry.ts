@@ -1,10 +1,12 @@
 /** Every audit check, in report order. */
+import { baselineChecks } from './baseline.js';
 import { accountChecks } from './password.js';
 import { policyChecks } from './policies.js';
+import { roleChecks } from './roles.js';
 import { rootChecks } from './root.js';
 import type { Check } from './types.js';
 import { userChecks } from './users.js';
 
-export const ALL_CHECKS: Check[] = [...rootChecks, ...accountChecks, ...userChecks, ...policyChecks];
+export const ALL_CHECKS: Check[] = [...rootChecks, ...accountChecks, ...baselineChecks, ...userChecks, ...policyChecks, ...roleChecks];
 
 export const CHECK_IDS = ALL_CHECKS.map((c) => c.id);

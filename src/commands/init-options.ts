@@ -5,8 +5,17 @@
 import { UsageError } from '../errors.js';
 import type { StdinText } from '../context.js';
 import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
+import { DEFAULT_ANALYZER_NAME } from '../steps/access-analyzer.js';
+import { DEFAULT_SUPPORT_ROLE } from '../steps/support-role.js';
+import type { InitSettings } from '../steps/types.js';
 import {
   checkAccountAlias,
+  checkAnalyzerName,
+  checkContactEmail,
+  checkContactPhone,
+  checkLength,
+  checkRegion,
+  checkRoleName,
   checkGroupName,
   checkMfaDeviceName,
   checkPasswordCharacters,
@@ -38,6 +47,16 @@ export interface InitFlags {
   requireLowercase?: boolean;
   allowUsersToChangePassword?: boolean;
   hardExpiry?: boolean;
+  securityContact?: boolean;
+  securityContactEmail?: string;
+  securityContactName?: string;
+  securityContactPhone?: string;
+  securityContactTitle?: string;
+  supportRole?: string | false;
+  accessAnalyzer?: boolean;
+  accessAnalyzerRegions?: string;
+  accessAnalyzerName?: string;
+  organizationAnalyzer?: boolean;
   adminGroup?: string;
   adminPolicy?: string[];
   requireMfa?: boolean;
@@ -70,6 +89,12 @@ export interface InitRequest {
   /** undefined = ask (default cis); null = --no-password-policy */
   preset: PresetName | null | undefined;
   explicitPolicy: Partial<PasswordPolicy>;
+  /** null = --no-security-contact; otherwise the fields given (an empty email may still be asked for) */
+  securityContact: InitSettings['securityContact'] | null;
+  /** null = --no-support-role */
+  supportRole: string | null;
+  /** null = --no-access-analyzer */
+  accessAnalyzer: InitSettings['accessAnalyzer'] | null;
   adminGroup?: string;
   adminPolicies: string[];
   requireMfa: boolean;
@@ -142,6 +167,10 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     throw usage('--hard-expiry', 'needs --max-password-age <days>: without expiry there is nothing to enforce.');
   }
 
+  const securityContact = parseSecurityContact(flags);
+  const supportRole = flags.supportRole === false ? null : check('--support-role', flags.supportRole ?? DEFAULT_SUPPORT_ROLE, checkRoleName);
+  const accessAnalyzer = parseAccessAnalyzer(flags);
+
   const adminGroup = flags.adminGroup === undefined ? undefined : check('--admin-group', flags.adminGroup, checkGroupName);
   const adminPolicies = (flags.adminPolicy ?? [DEFAULT_ADMIN_POLICY]).map((arn) => check('--admin-policy', arn, checkPolicyArn));
   const adminUser = flags.adminUser === undefined ? undefined : check('--admin-user', flags.adminUser, checkUserName);
@@ -182,6 +211,9 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     replaceAlias: flags.replaceAlias === true,
     preset,
     explicitPolicy,
+    securityContact,
+    supportRole,
+    accessAnalyzer,
     adminGroup,
     adminPolicies,
     requireMfa: flags.requireMfa !== false,
@@ -195,6 +227,46 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     mfaDeviceName,
     qrPng: flags.qrPng,
     mfaSecretFile: flags.mfaSecretFile,
+  };
+}
+
+function parseSecurityContact(flags: InitFlags): InitRequest['securityContact'] {
+  const given = {
+    email: flags.securityContactEmail === undefined ? undefined : check('--security-contact-email', flags.securityContactEmail, checkContactEmail),
+    name: flags.securityContactName === undefined ? undefined : check('--security-contact-name', flags.securityContactName, (v) => checkLength(v, 64)),
+    phone: flags.securityContactPhone === undefined ? undefined : check('--security-contact-phone', flags.securityContactPhone, checkContactPhone),
+    title: flags.securityContactTitle === undefined ? undefined : check('--security-contact-title', flags.securityContactTitle, (v) => checkLength(v, 50)),
+  };
+  if (flags.securityContact === false) {
+    if (Object.values(given).some((v) => v !== undefined)) {
+      throw usage('--no-security-contact', 'cannot be combined with --security-contact-email, -name, -phone or -title.');
+    }
+    return null;
+  }
+  return given;
+}
+
+function parseAccessAnalyzer(flags: InitFlags): InitRequest['accessAnalyzer'] {
+  if (flags.accessAnalyzer === false) {
+    if (flags.accessAnalyzerRegions !== undefined || flags.accessAnalyzerName !== undefined || flags.organizationAnalyzer) {
+      throw usage('--no-access-analyzer', 'cannot be combined with --access-analyzer-regions, --access-analyzer-name or --organization-analyzer.');
+    }
+    return null;
+  }
+  let regions: 'all' | string[] = 'all';
+  const text = flags.accessAnalyzerRegions;
+  if (text !== undefined && text.trim() !== 'all') {
+    regions = text.split(',').map((r) => r.trim());
+    for (const region of regions) {
+      const problem = checkRegion(region);
+      if (problem) throw usage('--access-analyzer-regions', `"${region}" ${problem}; give all, or region names separated by commas.`);
+    }
+    if (new Set(regions).size !== regions.length) throw usage('--access-analyzer-regions', 'a region is given twice.');
+  }
+  return {
+    regions,
+    name: check('--access-analyzer-name', flags.accessAnalyzerName ?? DEFAULT_ANALYZER_NAME, checkAnalyzerName),
+    type: flags.organizationAnalyzer ? 'ORGANIZATION' : 'ACCOUNT',
   };
 }
 

@@ -4,7 +4,7 @@ import type { RootPosture } from '../steps/identity.js';
 import type { AccountIdentity, StepPlan, StepStatus } from '../steps/types.js';
 
 export interface NextStep {
-  id: 'root-mfa' | 'root-access-keys' | 'billing-access' | 'sign-in-as-admin';
+  id: 'root-mfa' | 'root-access-keys' | 'billing-access' | 'sign-in-as-admin' | 'security-contact';
   text: string;
 }
 
@@ -59,8 +59,20 @@ function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function nextSteps(account: AccountIdentity, posture: RootPosture, adminUser: string, adminHasConsole: boolean): NextStep[] {
+export function nextSteps(
+  account: AccountIdentity,
+  posture: RootPosture,
+  adminUser: string,
+  adminHasConsole: boolean,
+  noSecurityContact = false,
+): NextStep[] {
   const steps: NextStep[] = [];
+  if (noSecurityContact) {
+    steps.push({
+      id: 'security-contact',
+      text: 'Add a security contact, so AWS can reach someone about a security issue (CIS 1.2): iam-bootstrap init --security-contact-email <email> --security-contact-phone <phone>, or the console: account menu → Account → Alternate contacts.',
+    });
+  }
   if (!posture.rootMfaEnabled) {
     steps.push({
       id: 'root-mfa',
@@ -98,7 +110,7 @@ export function renderSummary(out: Output, result: InitResult): string {
   if (result.credentialsFile) lines.push(`  Credentials file:  ${result.credentialsFile} (mode 0600; store it safely, then delete it)`);
   if (result.mfaSerial) lines.push(`  MFA device:        ${result.mfaSerial}`);
   if (result.nextSteps.length) {
-    lines.push('', s.bold('Only a person can do these, in the AWS console:'));
+    lines.push('', s.bold('Still to do (the root items only a person can do, in the AWS console):'));
     result.nextSteps.forEach((n, i) => lines.push(`  ${i + 1}. ${n.text}`));
   }
   return lines.join('\n');

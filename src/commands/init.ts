@@ -10,6 +10,7 @@ import { signInUrl } from '../lib/credentials-csv.js';
 import { passwordViolations } from '../lib/password.js';
 import type { SecretRegistry } from '../lib/secrets.js';
 import { seedMfaCodes, terminalMfaCodes } from '../mfa/code-providers.js';
+import { accessAnalyzerStep } from '../steps/access-analyzer.js';
 import { accessKeyStep } from '../steps/access-key.js';
 import { accountAliasStep, currentAlias } from '../steps/account-alias.js';
 import { adminGroupStep } from '../steps/admin-group.js';
@@ -18,18 +19,23 @@ import { consoleAccessStep } from '../steps/console-access.js';
 import { readIdentity, readRootPosture } from '../steps/identity.js';
 import { mfaStep } from '../steps/mfa.js';
 import { passwordPolicyStep } from '../steps/password-policy.js';
+import { securityContact, securityContactStep } from '../steps/security-contact.js';
+import { supportRoleStep } from '../steps/support-role.js';
 import { CredentialVault, deliverCredentials } from '../steps/credentials-file.js';
 import { PENDING_ACCESS_KEY_TAG, PENDING_PASSWORD_TAG } from '../steps/secret-journal.js';
 import type { AccountIdentity, Step, StepContext, StepPlan } from '../steps/types.js';
-import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles } from './init-files.js';
+import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles, type FileTarget, type SecretFileRole } from './init-files.js';
 import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './init-options.js';
-import { completeSettings } from './init-prompts.js';
+import { askPlanChoice, completeSettings, reviseSettings, type ExistingState } from './init-prompts.js';
 import { describeIdentity, nextSteps, renderPlan, renderSummary, type InitResult } from './init-report.js';
 
 /** In the order they must run: the user needs the group; MFA comes last so the credentials are saved first. */
 export const INIT_STEPS: Step[] = [
   accountAliasStep,
   passwordPolicyStep,
+  securityContactStep,
+  supportRoleStep,
+  accessAnalyzerStep,
   adminGroupStep,
   adminUserStep,
   consoleAccessStep,
@@ -78,19 +84,72 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
 
   const account = await readIdentity(ctx);
   out.info(describeIdentity(out, account));
-  const existingAlias = await currentAlias(ctx);
+  const existing: ExistingState = { alias: await currentAlias(ctx), contact: await contactToAskAbout(ctx, request) };
   const withAbsolutePaths = { ...request, credentialsFile: paths.credentials, mfaSecretFile: paths.mfaSecret, qrPng: paths.qrPng };
-  const settings = await completeSettings(ctx, withAbsolutePaths, existingAlias, password);
+  const settings = await completeSettings(ctx, withAbsolutePaths, existing, password);
   const stop = new AbortController();
   const mfaCodes = settings.mfaSecretFile ? seedMfaCodes(ctx.clock) : terminalMfaCodes(ctx.prompt, out, ctx.clock, stop.signal);
   const vault = new CredentialVault(ctx.secrets);
   const stepCtx: StepContext = { ...ctx, settings, account, mfaCodes, files: {}, vault, stop: stop.signal };
 
-  // Inspections only read, so they run together.
-  const plans = await Promise.all(INIT_STEPS.map((step) => step.inspect(stepCtx)));
+  // Plan, show, and (in the wizard) let the operator change any step and plan again, until applied or cancelled.
+  let planned: Planned;
+  for (;;) {
+    planned = await planAll(stepCtx, paths, env, existing.alias);
+    out.info(`\n${renderPlan(out, planned.plans)}`);
+    if (request.dryRun) {
+      return report(stepCtx, planned.plans, { dryRun: true, alias: planned.alias, credentialsFile: undefined, mfaSerial: undefined });
+    }
+    if (!planned.plans.some(changes)) {
+      out.info('\nEverything is already in place; nothing to change.');
+      break;
+    }
+    if (request.yes) break;
+    const choice = await askPlanChoice(ctx);
+    if (choice === 'apply') break;
+    if (choice === 'cancel') throw new AbortError('Cancelled: nothing was changed.');
+    stepCtx.settings = await reviseSettings(ctx, stepCtx.settings, existing);
+  }
+  const { plans, targets } = planned;
   const byId = (id: string) => plans.find((p) => p.id === id) as StepPlan;
-  checkPlannedSecrets(stepCtx, plans, byId);
-  checkTagLimit(stepCtx, plans, byId);
+
+  stepCtx.files = await reserveSecretFiles(ctx, targets);
+  // From here on a stop signal lets the current AWS call finish, then cleans up as Ctrl-C at a prompt does;
+  // a second signal ends the process at once.
+  const unsubscribe = ctx.onStopSignal((signal) => {
+    unsubscribe();
+    stop.abort(new AbortError(`${signal}: stopped before finishing; run init again to complete.`, STOP_EXIT_CODE[signal]));
+  });
+  let outcomes;
+  try {
+    outcomes = await applyAll(stepCtx, plans, vault, planned.alias);
+  } finally {
+    unsubscribe();
+    await discardUnfilled(stepCtx.files);
+  }
+  return report(stepCtx, plans, {
+    dryRun: false,
+    alias: await currentAlias(ctx),
+    credentialsFile: outcomes.credentialsFile,
+    mfaSerial: outcomes.mfaSerial ?? (byId('mfa').data as { existing?: string }).existing,
+  });
+}
+
+interface Planned {
+  plans: StepPlan[];
+  targets: FileTarget[];
+  /** The alias the account will have: the sign-in URL in the credentials file and the summary. */
+  alias: string | undefined;
+}
+
+/** Inspects every step and makes every check a real run makes before its first change (--dry-run stops after it). */
+async function planAll(ctx: StepContext, paths: Partial<Record<SecretFileRole, string>>, env: InitEnvironment, existingAlias: string | undefined): Promise<Planned> {
+  const { settings, account } = ctx;
+  // Inspections only read, so they run together.
+  const plans = await Promise.all(INIT_STEPS.map((step) => step.inspect(ctx)));
+  const byId = (id: string) => plans.find((p) => p.id === id) as StepPlan;
+  checkPlannedSecrets(ctx, plans, byId);
+  checkTagLimit(ctx, plans, byId);
   const mfaPlanned = byId('mfa').status === 'create';
   if (mfaPlanned && !settings.mfaSecretFile && !ctx.prompt.canShowSensitive()) {
     throw new UsageError(
@@ -104,38 +163,17 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
     { credentials: secretsPlanned(plans), mfa: mfaPlanned },
     { cwd: env.cwd, accountId: account.accountId, user: settings.adminUser },
   );
-  const plannedAlias = byId('account-alias').status === 'skip' ? existingAlias : settings.alias ?? existingAlias;
+  const alias = byId('account-alias').status === 'skip' ? existingAlias : settings.alias ?? existingAlias;
+  return { plans, targets, alias };
+}
 
-  out.info(`\n${renderPlan(out, plans)}`);
-  if (request.dryRun) {
-    return report(stepCtx, plans, { dryRun: true, alias: plannedAlias, credentialsFile: undefined, mfaSerial: undefined });
-  }
-  if (!plans.some(changes)) out.info('\nEverything is already in place; nothing to change.');
-  else if (!request.yes) {
-    const go = await ctx.prompt.confirm({ message: 'Apply these changes?', default: true });
-    if (!go) throw new AbortError('Cancelled: nothing was changed.');
-  }
-
-  stepCtx.files = await reserveSecretFiles(ctx, targets);
-  // From here on a stop signal lets the current AWS call finish, then cleans up as Ctrl-C at a prompt does;
-  // a second signal ends the process at once.
-  const unsubscribe = ctx.onStopSignal((signal) => {
-    unsubscribe();
-    stop.abort(new AbortError(`${signal}: stopped before finishing; run init again to complete.`, STOP_EXIT_CODE[signal]));
-  });
-  let outcomes;
-  try {
-    outcomes = await applyAll(stepCtx, plans, vault, plannedAlias);
-  } finally {
-    unsubscribe();
-    await discardUnfilled(stepCtx.files);
-  }
-  return report(stepCtx, plans, {
-    dryRun: false,
-    alias: await currentAlias(ctx),
-    credentialsFile: outcomes.credentialsFile,
-    mfaSerial: outcomes.mfaSerial ?? (byId('mfa').data as { existing?: string }).existing,
-  });
+/**
+ * The existing security contact, read only when the wizard would otherwise ask for an email: an account that has
+ * one is not asked again (the step still shows and keeps it).
+ */
+async function contactToAskAbout(ctx: Context, request: InitRequest) {
+  if (request.yes || !request.securityContact || request.securityContact.email !== undefined) return undefined;
+  return securityContact(ctx);
 }
 
 function secretsPlanned(plans: StepPlan[]): boolean {
@@ -215,7 +253,13 @@ async function report(
     signInUrl: signInUrl(account.accountId, r.alias),
     credentialsFile: r.credentialsFile ?? null,
     mfaSerial: r.mfaSerial ?? null,
-    nextSteps: nextSteps(account, posture, settings.adminUser, settings.consoleAccess),
+    nextSteps: nextSteps(
+      account,
+      posture,
+      settings.adminUser,
+      settings.consoleAccess,
+      settings.securityContact !== undefined && plans.find((p) => p.id === 'security-contact')?.status === 'skip',
+    ),
   };
   if (out.json) out.document(result);
   else out.result(renderSummary(out, result));

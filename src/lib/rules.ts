@@ -92,6 +92,38 @@ export function checkRegion(region: string): string | undefined {
   return undefined;
 }
 
+/** An alternate contact's email: 1–254 characters of email syntax (AWS Account Management). */
+export function checkContactEmail(email: string): string | undefined {
+  if (email.length < 1 || email.length > 254) return 'must be 1 to 254 characters long';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return 'is not an email address such as security@example.com';
+  return undefined;
+}
+
+/** An alternate contact's phone number: 1–25 of digits, spaces and + - ( ), with at least one digit. */
+export function checkContactPhone(phone: string): string | undefined {
+  if (phone.length < 1 || phone.length > 25) return 'must be 1 to 25 characters long';
+  if (!/^[\s0-9()+-]+$/.test(phone) || !/\d/.test(phone)) return 'may contain only digits, spaces and + - ( ), such as +1 206 555 0100';
+  return undefined;
+}
+
+export function checkLength(text: string, max: number): string | undefined {
+  if (text.trim().length < 1 || text.length > max) return `must be 1 to ${max} characters long`;
+  return undefined;
+}
+
+/** An IAM role name: 1–64 of letters, digits and + = , . @ _ -. */
+export function checkRoleName(name: string): string | undefined {
+  if (name.length < 1 || name.length > 64) return 'must be 1 to 64 characters long';
+  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
+  return undefined;
+}
+
+/** An Access Analyzer name: 1–255 characters, a letter first, then letters, digits and _ . -. */
+export function checkAnalyzerName(name: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/.test(name)) return 'must start with a letter and contain only letters, digits and _ . - (at most 255)';
+  return undefined;
+}
+
 /** A whole number within [min, max], or an error sentence. */
 export function parseIntegerInRange(text: string, min: number, max: number): number | string {
   if (!/^\d+$/.test(text.trim())) return `must be a whole number from ${min} to ${max}`;

@@ -9,6 +9,9 @@ import type { Tag } from '../lib/rules.js';
 export type StepId =
   | 'account-alias'
   | 'password-policy'
+  | 'security-contact'
+  | 'support-role'
+  | 'access-analyzer'
   | 'admin-group'
   | 'admin-user'
   | 'console-access'
@@ -84,6 +87,12 @@ export interface InitSettings {
   replaceAlias: boolean;
   /** undefined: --no-password-policy */
   passwordPolicy?: { preset: PresetName; explicit: Partial<PasswordPolicy> };
+  /** undefined: --no-security-contact; fields left undefined were not given (an existing contact keeps them). */
+  securityContact?: Partial<{ email: string; name: string; phone: string; title: string }>;
+  /** The support role's name; undefined: --no-support-role */
+  supportRole?: string;
+  /** undefined: --no-access-analyzer */
+  accessAnalyzer?: { regions: 'all' | string[]; name: string; type: 'ACCOUNT' | 'ORGANIZATION' };
   adminGroup: string;
   adminPolicies: string[];
   requireMfa: boolean;

@@ -129,7 +129,7 @@ describe.skipIf(noMoto)('no secret is ever lost', () => {
     proxy.add({ operation: 'CreateLoginProfile', fault: 'denied', echoBody: true });
     const r = await runCli(scripted(dir, proxy.url).filter((a) => a !== '--access-key'), { env: cliEnv(creds), cwd: dir });
     expect(r.code).toBe(3);
-    const password = /Password=([^&]+)/.exec(proxy.bodies('CreateLoginProfile')[0] ?? '')?.[1] as string;
+    const password = new URLSearchParams(proxy.bodies('CreateLoginProfile')[0]).get('Password') as string;
     expect(password.length).toBeGreaterThanOrEqual(20);
     expect(r.stderr).toContain('iam:CreateLoginProfile failed: AccessDenied');
     expect(r.stderr).toContain('Password=***');

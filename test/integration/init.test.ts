@@ -28,6 +28,10 @@ const scripted = (dir: string, endpoint = motoUrl) => [
   '--tag',
   'team=platform',
   '--access-key',
+  '--security-contact-email',
+  'security@example.com',
+  '--security-contact-phone',
+  '+1 206 555 0100',
   '--mfa-secret-file',
   join(dir, 'alice.otp'),
   '--endpoint-url',
@@ -65,7 +69,7 @@ describe.skipIf(noMoto)('init against moto', () => {
 
     const doc = JSON.parse(r.stdout);
     expect(doc.account).toMatchObject({ id: creds.accountId, alias, isRoot: false, organization: { role: 'none' } });
-    expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(Array(7).fill('create'));
+    expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(Array(10).fill('create'));
     expect(doc.signInUrl).toBe(`https://${alias}.signin.aws.amazon.com/console`);
     expect(doc.mfaSerial).toBe(`arn:aws:iam::${creds.accountId}:mfa/alice`);
 
@@ -108,7 +112,7 @@ describe.skipIf(noMoto)('init against moto', () => {
     expect((await runCli(args, { env: cliEnv(creds), cwd: dir })).code).toBe(0);
     const again = await runCli([...args, '--json', '--verbose'], { env: cliEnv(creds), cwd: dir });
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout).steps.map((s: { status: string }) => s.status)).toEqual(Array(7).fill('unchanged'));
+    expect(JSON.parse(again.stdout).steps.map((s: { status: string }) => s.status)).toEqual(Array(10).fill('unchanged'));
     expect(mutatingCallsIn(again.stderr)).toEqual([]);
     expect(again.stderr).toMatch(/^aws iam:ListAccountAliases \d+ms ok$/m); // --verbose did trace the reads
     expect(readdirSync(dir).sort()).toHaveLength(2); // no second credentials file
@@ -121,7 +125,7 @@ describe.skipIf(noMoto)('init against moto', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.dryRun).toBe(true);
-    expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(Array(7).fill('create'));
+    expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(Array(10).fill('create'));
     expect(r.stderr).toContain('+ Admin user');
     const s = await state(iamFor(creds));
     expect(s).toMatchObject({ users: [], aliases: [], unassigned: [] });

@@ -2,6 +2,8 @@
  * A whole account for audit tests: every read audit makes, answered by aws-sdk-client-mock from a scenario,
  * with a credential report in AWS's own CSV format. Every command sent is recorded, to prove audit is read-only.
  */
+import * as analyzer from '@aws-sdk/client-accessanalyzer';
+import * as account from '@aws-sdk/client-account';
 import * as iam from '@aws-sdk/client-iam';
 import * as org from '@aws-sdk/client-organizations';
 import * as sts from '@aws-sdk/client-sts';
@@ -80,6 +82,14 @@ export interface Scenario {
   loginProfiles?: string[];
   /** MFA devices of users, as ListMFADevices answers (users newer than the report). */
   mfaDevices?: Record<string, string[]>;
+  securityContact?: { email: string; name: string; phone: string; title: string };
+  /** Regions account:ListRegions reports enabled (default us-east-1 and eu-west-1). */
+  regions?: string[];
+  /** Analyzers by region. */
+  analyzers?: Record<string, { name: string; type: 'ACCOUNT' | 'ORGANIZATION' | 'ACCOUNT_UNUSED_ACCESS'; status: 'ACTIVE' | 'CREATING' | 'FAILED' | 'DISABLED' }[]>;
+  roles?: { name: string; trust: object }[];
+  /** Who AWSCloudShellFullAccess is attached to. */
+  cloudShell?: { users?: string[]; groups?: string[]; roles?: string[] };
 }
 
 export const ADMIN_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -87,12 +97,44 @@ const enc = (o: object) => encodeURIComponent(JSON.stringify(o));
 
 export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[] } {
   const accountId = sc.accountId ?? '111122223333';
+  const sent: string[] = [];
+  const analyzerClients = new Map<string, analyzer.AccessAnalyzerClient>();
   const clients: AwsClients = {
     iam: new iam.IAMClient({ region: 'us-east-1' }),
     sts: new sts.STSClient({ region: 'us-east-1' }),
     organizations: new org.OrganizationsClient({ region: 'us-east-1' }),
+    account: new account.AccountClient({ region: 'us-east-1' }),
+    accessAnalyzer: (region) => {
+      let client = analyzerClients.get(region);
+      if (!client) {
+        client = new analyzer.AccessAnalyzerClient({ region });
+        mockClient(client)
+          .on(analyzer.ListAnalyzersCommand)
+          .callsFake(async () => {
+            sent.push('ListAnalyzers');
+            if (sc.denied?.includes('ListAnalyzers')) {
+              throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: `access-analyzer(${region}):ListAnalyzers` });
+            }
+            return { analyzers: (sc.analyzers?.[region] ?? []).map((a) => ({ ...a, arn: `arn:aws:access-analyzer:${region}:${accountId}:analyzer/${a.name}`, createdAt: NOW })) };
+          });
+        analyzerClients.set(region, client);
+      }
+      return client;
+    },
   };
-  const sent: string[] = [];
+  const accountMock = mockClient(clients.account);
+  accountMock.on(account.GetAlternateContactCommand).callsFake(async () => {
+    sent.push('GetAlternateContact');
+    if (sc.denied?.includes('GetAlternateContact')) throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: 'account:GetAlternateContact' });
+    const c = sc.securityContact;
+    if (!c) throw new account.ResourceNotFoundException({ message: 'No contact of the inputted alternate contact type found.', $metadata: {} });
+    return { AlternateContact: { AlternateContactType: 'SECURITY', EmailAddress: c.email, Name: c.name, PhoneNumber: c.phone, Title: c.title } };
+  });
+  accountMock.on(account.ListRegionsCommand).callsFake(async () => {
+    sent.push('ListRegions');
+    if (sc.denied?.includes('ListRegions')) throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: 'account:ListRegions' });
+    return { Regions: (sc.regions ?? ['us-east-1', 'eu-west-1']).map((RegionName) => ({ RegionName, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) };
+  });
   const m = mockClient(clients.iam);
   const states = [...(sc.reportStates ?? [])];
   const users = sc.users ?? [];
@@ -164,7 +206,20 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   answer(iam.GetPolicyVersionCommand, 'GetPolicyVersion', (i: iam.GetPolicyVersionRequest) => ({
     PolicyVersion: { Document: enc(policies.find((p) => i.PolicyArn?.endsWith(`/${p.name}`))?.document ?? {}) },
   }));
-  answer(iam.ListEntitiesForPolicyCommand, 'ListEntitiesForPolicy', () => ({ PolicyRoles: (sc.supportRoles ?? []).map((RoleName) => ({ RoleName })) }));
+  answer(iam.ListEntitiesForPolicyCommand, 'ListEntitiesForPolicy', (i: iam.ListEntitiesForPolicyRequest) => {
+    if (i.PolicyArn?.endsWith('/AWSCloudShellFullAccess')) {
+      const c = sc.cloudShell ?? {};
+      return {
+        PolicyUsers: (c.users ?? []).map((UserName) => ({ UserName })),
+        PolicyGroups: (c.groups ?? []).map((GroupName) => ({ GroupName })),
+        PolicyRoles: (c.roles ?? []).map((RoleName) => ({ RoleName })),
+      };
+    }
+    return { PolicyRoles: (sc.supportRoles ?? []).map((RoleName) => ({ RoleName })) };
+  });
+  answer(iam.ListRolesCommand, 'ListRoles', () => ({
+    Roles: (sc.roles ?? []).map((r) => ({ RoleName: r.name, Arn: `arn:aws:iam::${accountId}:role/${r.name}`, AssumeRolePolicyDocument: enc(r.trust), Path: '/', RoleId: 'x', CreateDate: NOW })),
+  }));
   answer(iam.ListServerCertificatesCommand, 'ListServerCertificates', () => ({
     ServerCertificateMetadataList: (sc.certificates ?? []).map((c) => ({
       ServerCertificateName: c.name, Arn: `arn:aws:iam::${accountId}:server-certificate/${c.name}`, Expiration: c.expiration,
@@ -248,4 +303,10 @@ export const SECURE: Scenario = {
   users: [{ name: 'alice', groups: ['Administrators'] }],
   groups: [{ name: 'Administrators', attached: [ADMIN_ACCESS] }],
   supportRoles: ['AWSSupport'],
+  securityContact: { email: 'security@example.com', name: 'Security team', phone: '+1 206 555 0100', title: 'Security' },
+  analyzers: {
+    'us-east-1': [{ name: 'iam-bootstrap', type: 'ACCOUNT', status: 'ACTIVE' }],
+    'eu-west-1': [{ name: 'org', type: 'ORGANIZATION', status: 'ACTIVE' }],
+  },
+  roles: [{ name: 'AWSSupport', trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] } }],
 };

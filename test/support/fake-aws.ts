@@ -2,6 +2,8 @@
  * A small in-memory IAM/STS/Organizations, wired into real SDK clients with aws-sdk-client-mock. It keeps
  * state between calls, so tests can prove re-runs and resumes without long resolvesOnce chains.
  */
+import * as analyzer from '@aws-sdk/client-accessanalyzer';
+import * as account_ from '@aws-sdk/client-account';
 import * as iam from '@aws-sdk/client-iam';
 import * as org from '@aws-sdk/client-organizations';
 import * as sts from '@aws-sdk/client-sts';
@@ -39,6 +41,12 @@ export class FakeAccount {
   readonly devices = new Map<string, { name: string; user?: string }>();
   rootMfa = false;
   rootKeys = false;
+  readonly contacts = new Map<string, account_.AlternateContact>();
+  readonly roles = new Map<string, { trust: string; attached: Set<string> }>();
+  /** The regions account:ListRegions reports as enabled. */
+  regions = ['eu-west-1', 'us-east-1'];
+  /** Analyzers by region. */
+  readonly analyzers = new Map<string, analyzer.AnalyzerSummary[]>();
   /** Every operation called, in order, e.g. "CreateUser". */
   readonly calls: string[] = [];
   private keyCounter = 0;
@@ -60,12 +68,57 @@ export class FakeAccount {
     return `AKIAFAKE${String(this.keyCounter).padStart(12, '0')}`;
   }
 
-  /** The handlers, keyed by SDK command name minus "Command". */
-  handlers(): Record<string, (input: never) => unknown> {
+  /** The handlers, keyed by SDK command name minus "Command"; regional ones get the client's region. */
+  handlers(): Record<string, (input: never, region: string) => unknown> {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handlers are plain closures over this account
     const a = this;
     const serialOf = (name: string) => `arn:aws:iam::${a.accountId}:mfa/${name}`;
     return {
+      GetAlternateContact: (i: account_.GetAlternateContactRequest) => {
+        const c = a.contacts.get(i.AlternateContactType ?? '');
+        if (!c) throw new account_.ResourceNotFoundException({ message: 'no contact', $metadata: {} });
+        return { AlternateContact: c };
+      },
+      PutAlternateContact: (i: account_.PutAlternateContactRequest) => {
+        a.contacts.set(i.AlternateContactType ?? '', {
+          AlternateContactType: i.AlternateContactType,
+          EmailAddress: i.EmailAddress,
+          Name: i.Name,
+          PhoneNumber: i.PhoneNumber,
+          Title: i.Title,
+        });
+        return {};
+      },
+      ListRegions: () => ({ Regions: a.regions.map((RegionName) => ({ RegionName, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) }),
+      ListAnalyzers: (_i: analyzer.ListAnalyzersRequest, region: string) => ({ analyzers: a.analyzers.get(region) ?? [] }),
+      CreateAnalyzer: (i: analyzer.CreateAnalyzerRequest, region: string) => {
+        const list = a.analyzers.get(region) ?? [];
+        if (list.some((x) => x.name === i.analyzerName)) throw new analyzer.ConflictException({ message: 'exists', resourceId: i.analyzerName, resourceType: 'Analyzer', $metadata: {} });
+        const arn = `arn:aws:access-analyzer:${region}:${a.accountId}:analyzer/${i.analyzerName}`;
+        a.analyzers.set(region, [...list, { arn, name: i.analyzerName, type: i.type, status: 'ACTIVE', createdAt: new Date() }]);
+        return { arn };
+      },
+      GetRole: (i: iam.GetRoleRequest) => {
+        const r = a.roles.get(i.RoleName ?? '');
+        if (!r) throw noSuch(`role ${i.RoleName}`);
+        return { Role: { RoleName: i.RoleName, AssumeRolePolicyDocument: encodeURIComponent(r.trust) } };
+      },
+      CreateRole: (i: iam.CreateRoleRequest) => {
+        if (a.roles.has(i.RoleName ?? '')) throw exists('role');
+        a.roles.set(i.RoleName ?? '', { trust: i.AssumeRolePolicyDocument ?? '', attached: new Set() });
+        return { Role: { RoleName: i.RoleName } };
+      },
+      ListAttachedRolePolicies: (i: iam.ListAttachedRolePoliciesRequest) => {
+        const r = a.roles.get(i.RoleName ?? '');
+        if (!r) throw noSuch('role');
+        return { AttachedPolicies: [...r.attached].map((PolicyArn) => ({ PolicyArn })), IsTruncated: false };
+      },
+      AttachRolePolicy: (i: iam.AttachRolePolicyRequest) => {
+        const r = a.roles.get(i.RoleName ?? '');
+        if (!r) throw noSuch('role');
+        r.attached.add(i.PolicyArn ?? '');
+        return {};
+      },
       GetCallerIdentity: () => ({ Account: a.accountId, Arn: a.callerArn, UserId: 'AIDAFAKE' }),
       DescribeOrganization: () => {
         if (a.organization === 'none') {
@@ -227,21 +280,16 @@ export interface FakeAws {
 }
 
 /** Real SDK clients whose `send` is answered by `account`. */
-export function fakeAws(account = new FakeAccount()): FakeAws {
-  const clients: AwsClients = {
-    iam: new IAMClient({ region: 'us-east-1' }),
-    sts: new sts.STSClient({ region: 'us-east-1' }),
-    organizations: new org.OrganizationsClient({ region: 'us-east-1' }),
-  };
-  const mocks = { iam: mockClient(clients.iam), sts: mockClient(clients.sts), organizations: mockClient(clients.organizations) };
+export function fakeAws(fake = new FakeAccount()): FakeAws {
+  const account = fake;
   const handlers = account.handlers();
-  const modules: Record<keyof typeof mocks, Record<string, unknown>> = { iam, sts, organizations: org };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over three differently-typed stubs
-  for (const [service, mock] of Object.entries(mocks) as [keyof typeof mocks, any][]) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one function over differently-typed clients and stubs
+  const wire = (client: any, module: Record<string, unknown>, region: string) => {
+    const mock = mockClient(client);
     for (const [op, handler] of Object.entries(handlers)) {
-      const Command = modules[service][`${op}Command`];
+      const Command = module[`${op}Command`];
       if (!Command) continue;
-      mock.on(Command).callsFake(async (input: never) => {
+      mock.on(Command as never).callsFake(async (input: unknown) => {
         account.calls.push(op);
         const before = account.onceBefore.get(op);
         if (before) {
@@ -253,12 +301,24 @@ export function fakeAws(account = new FakeAccount()): FakeAws {
           account.failNext.delete(op);
           throw failure;
         }
-        const result = handler(input);
+        const result = handler(input as never, region);
         if (account.loseNextAnswer.delete(op)) throw awsError('TimeoutError', 'socket hang up', 0);
         return result;
       });
     }
-  }
+    return client;
+  };
+  const analyzers = new Map<string, analyzer.AccessAnalyzerClient>();
+  const clients: AwsClients = {
+    iam: wire(new IAMClient({ region: 'us-east-1' }), iam, 'us-east-1'),
+    sts: wire(new sts.STSClient({ region: 'us-east-1' }), sts, 'us-east-1'),
+    organizations: wire(new org.OrganizationsClient({ region: 'us-east-1' }), org, 'us-east-1'),
+    account: wire(new account_.AccountClient({ region: 'us-east-1' }), account_, 'us-east-1'),
+    accessAnalyzer: (region) => {
+      if (!analyzers.has(region)) analyzers.set(region, wire(new analyzer.AccessAnalyzerClient({ region }), analyzer, region));
+      return analyzers.get(region) as analyzer.AccessAnalyzerClient;
+    },
+  };
   return { account, clients };
 }
 

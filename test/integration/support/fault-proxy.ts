@@ -23,6 +23,8 @@ export interface FaultRule {
   after?: string;
   /** Only requests whose body contains this text (e.g. a user name). */
   bodyContains?: string;
+  /** Only requests signed for this region (regional services such as Access Analyzer). */
+  region?: string;
   /** denied: put the request's parameters in the error message, as some AWS errors echo what they refused. */
   echoBody?: boolean;
 }
@@ -57,7 +59,7 @@ export interface FaultProxy {
   holdRequest(operation: string, onRequest: () => void): void;
   /** Runs `fn` (once) when the operation's answer arrives from moto, and delivers the answer after it. */
   beforeAnswer(operation: string, fn: () => void | Promise<void>): void;
-  /** The decoded bodies of the requests of `operation` (to learn what the client sent). */
+  /** The raw bodies of the requests of `operation` (to learn what the client sent; URLSearchParams reads them). */
   bodies(operation: string): string[];
   /** Operations seen, in order. */
   seen: string[];
@@ -65,18 +67,36 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+/** REST-JSON operations (Account Management, Access Analyzer) are named by method and path. */
+const REST_OPERATIONS: [RegExp, string][] = [
+  [/^POST \/listRegions/, 'ListRegions'],
+  [/^POST \/getAlternateContact/, 'GetAlternateContact'],
+  [/^POST \/putAlternateContact/, 'PutAlternateContact'],
+  [/^GET \/analyzer(\?|$)/, 'ListAnalyzers'],
+  [/^PUT \/analyzer(\?|$)/, 'CreateAnalyzer'],
+];
+
 function operationOf(req: IncomingMessage, body: string): string {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop() ?? target;
+  const rest = REST_OPERATIONS.find(([pattern]) => pattern.test(`${req.method} ${req.url}`));
+  if (rest) return rest[1];
   return new URLSearchParams(body).get('Action') ?? 'unknown';
 }
 
 /** The error body AWS sends: XML for the query protocol (IAM, STS), JSON for the JSON protocols (Organizations). */
 function errorAnswer(req: IncomingMessage, res: ServerResponse, status: number, code: string, text: string): void {
   const message = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const jsonCode = code === 'AccessDenied' ? 'AccessDeniedException' : code === 'Throttling' ? 'ThrottlingException' : code;
   if (req.headers['x-amz-target']) {
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fault-proxy' });
-    res.end(JSON.stringify({ __type: code === 'AccessDenied' ? 'AccessDeniedException' : 'TooManyRequestsException', message: text }));
+    res.end(JSON.stringify({ __type: jsonCode === 'ThrottlingException' ? 'TooManyRequestsException' : jsonCode, message: text }));
+    return;
+  }
+  if (REST_OPERATIONS.some(([pattern]) => pattern.test(`${req.method} ${req.url}`))) {
+    // REST-JSON (Account Management, Access Analyzer): the error type travels in a header.
+    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': 'fault-proxy', 'x-amzn-errortype': jsonCode });
+    res.end(JSON.stringify({ message: text }));
     return;
   }
   res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': 'fault-proxy' });
@@ -98,12 +118,13 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const seen: string[] = [];
   const requests: SeenRequest[] = [];
 
-  const ruleFor = (op: string, body: string) => {
+  const ruleFor = (op: string, body: string, region: string | undefined) => {
     for (const rule of rules) {
       if (rule.used >= (rule.times ?? 1)) continue;
       if (rule.operation !== op) continue;
       if (rule.after && !answered.has(rule.after)) continue;
       if (rule.bodyContains && !body.includes(rule.bodyContains)) continue;
+      if (rule.region && rule.region !== region) continue;
       if (rule.skipped < (rule.skip ?? 0)) {
         rule.skipped += 1;
         continue;
@@ -121,8 +142,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       const body = Buffer.concat(chunks);
       const op = operationOf(req, body.toString());
       const decoded = decodeURIComponent(body.toString().replace(/\+/g, ' '));
-      bodies.push({ operation: op, body: decoded });
-      const rule = ruleFor(op, decoded);
+      bodies.push({ operation: op, body: body.toString() });
+      const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+      const rule = ruleFor(op, decoded, region);
       const fault = rule?.fault;
       seen.push(op);
       requests.push({ operation: op, at: Date.now(), ...(fault ? { fault } : {}) });

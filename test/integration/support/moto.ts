@@ -8,6 +8,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { inject } from 'vitest';
 
+/** moto, behind the test double that answers what moto lacks (account:ListRegions, IAM Access Analyzer). */
 export const motoUrl = inject('motoUrl');
 /** Use as `describe.skipIf(noMoto)`. */
 export const noMoto = motoUrl === '';
@@ -88,7 +89,7 @@ export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: str
   });
 }
 
-const MUTATING = /^aws \w+:(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate)\w* /m;
+const MUTATING = /^aws [\w()-]+:(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate)\w* /m;
 
 /** The mutating operations a --verbose run reports on stderr. */
 export function mutatingCallsIn(stderr: string): string[] {

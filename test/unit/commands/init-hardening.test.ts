@@ -20,11 +20,11 @@ function setup(flags: InitFlags, answers: Answer[] = [], opts: { fs?: FileSystem
   return { account, prompt, ...t, request: parseInitFlags(flags, (n) => flags[n] !== undefined) };
 }
 
-const wizardFlags: InitFlags = { alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: true, mfa: true };
+const wizardFlags: InitFlags = { alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: true, mfa: true, securityContact: false };
 
 describe('init refuses before any change', () => {
   it('the wizard cannot show the MFA secret (standard error is not a terminal): exit 2, nothing changed', async () => {
-    const s = setup(wizardFlags, [true]);
+    const s = setup(wizardFlags, ['apply']);
     s.prompt.terminal = false;
     const err = await runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
@@ -73,7 +73,7 @@ describe('init stops cleanly', () => {
     ['SIGINT', 130],
   ])('%s at the MFA code prompt removes the device that was not enabled, keeps the saved password, exits %d', async (signal, code) => {
     const cwd = tempDir();
-    const s = setup(wizardFlags, [true]);
+    const s = setup(wizardFlags, ['apply']);
     s.prompt.then(() => {
       s.signals.send(signal);
       return '123456';

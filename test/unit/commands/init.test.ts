@@ -36,31 +36,32 @@ const appCode = (prompt: () => ScriptedPrompter, offset: number) => () =>
   codeForStep(secretShown(prompt()), timeStepAt(NOW) + offset);
 
 describe('init wizard', () => {
-  it('asks for what flags did not give, confirms once, applies, and enrols MFA with codes from the shown secret', async () => {
+  it('asks only what has no safe default, shows the plan once, applies, and enrols MFA with codes from the shown secret', async () => {
     const cwd = tempDir();
     const s = setup({}, [
       'acme-prod', // alias
-      'cis', // password policy
-      '', // admin group: the default
       'alice', // admin user
-      true, // console password
-      false, // access key
-      true, // MFA
-      true, // apply?
+      'security@example.com', // security contact
+      '+1 206 555 0100', // its phone, which AWS requires
+      'apply',
     ]);
     s.prompt.then(appCode(() => s.prompt, 0), appCode(() => s.prompt, 1));
     const result = await runInit(s.ctx, s.request, { stdinIsTty: true, cwd });
 
-    expect(s.prompt.asked.slice(0, 8)).toEqual([
+    // A whole bootstrap in 7 answers; everything else at its recommended value.
+    expect(s.prompt.asked).toEqual([
       'Account alias for the sign-in URL (empty: none)',
-      'Password policy',
-      'Admin group name',
       'Admin user name',
-      'Give alice a console password?',
-      'Create an access key for alice? (CIS advises none at initial setup)',
-      'Enrol a virtual MFA device for alice now?',
+      'Security contact email, for AWS to reach about security issues (empty: none)',
+      'Security contact phone (AWS requires one): digits, spaces, + - ( )',
       'Apply these changes?',
+      'First MFA code from the app',
+      'Next MFA code (wait for the app to show a new one)',
     ]);
+    expect(s.account.contacts.get('SECURITY')).toMatchObject({ EmailAddress: 'security@example.com', Name: 'security', Title: 'Security', PhoneNumber: '+1 206 555 0100' });
+    expect(s.account.roles.get('AWSSupportRole')?.attached).toEqual(new Set(['arn:aws:iam::aws:policy/AWSSupportAccess']));
+    expect([...s.account.analyzers.keys()].sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(s.account.policy?.MinimumPasswordLength).toBe(14);
     expect(s.account.alias).toBe('acme-prod');
     expect(s.account.groups.has('Administrators')).toBe(true);
     expect(s.account.users.get('alice')?.mfa).toEqual(['arn:aws:iam::111122223333:mfa/alice']);
@@ -79,8 +80,25 @@ describe('init wizard', () => {
     expect(readFileSync(file, 'utf8')).toBe(`${CSV_HEADER}\nalice,${csvField(password)},,,https://acme-prod.signin.aws.amazon.com/console\n`);
   });
 
+  it('"change something" lets the operator pick a step, answer its questions, and see the plan again', async () => {
+    const s = setup({ alias: 'acme', adminUser: 'alice', mfa: false, securityContact: false }, [
+      'change',
+      'access-key', // which step
+      true, // create one
+      'change',
+      'access-analyzer',
+      'us-east-1', // only this region
+      'apply',
+    ]);
+    await runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() });
+    expect(s.prompt.asked.filter((q) => q === 'Apply these changes?')).toHaveLength(3);
+    expect(s.stderr.join('').match(/^Plan/gm)).toHaveLength(3);
+    expect(s.account.users.get('alice')?.keys).toHaveLength(1);
+    expect([...s.account.analyzers.keys()]).toEqual(['us-east-1']);
+  });
+
   it('says when an MFA code is wrong, asks again, and enables the device with the right ones', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true }, [true]);
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false }, ['apply']);
     s.prompt.then(
       '000000',
       appCode(() => s.prompt, 0),
@@ -94,8 +112,8 @@ describe('init wizard', () => {
   });
 
   it('gives up after three wrong codes, removes the device and exits with a runtime error', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true }, [
-      true,
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false }, [
+      'apply',
       '111111',
       '222222',
       '333333',
@@ -114,13 +132,13 @@ describe('init wizard', () => {
   });
 
   it('exits 130 when the plan is declined, having changed nothing', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, mfa: false, consoleAccess: true }, [false]);
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, mfa: false, consoleAccess: true, securityContact: false }, ['cancel']);
     await expect(runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() })).rejects.toThrow(/Cancelled: nothing was changed/);
     expect(mutatingCalls(s.account)).toEqual([]);
   });
 
   it('removes the half-made MFA device on Ctrl-C at the code prompt; everything else stays done', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true }, [true, CTRL_C]);
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false }, ['apply', CTRL_C]);
     await expect(runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() })).rejects.toBeInstanceOf(AbortError);
     expect(s.account.devices.size).toBe(0);
     expect(s.account.users.has('alice')).toBe(true);
@@ -140,6 +158,8 @@ describe('init, scripted', () => {
     adminUser: 'alice',
     accessKey: true,
     mfaSecretFile: join(dir, 'alice.otp'),
+    securityContactEmail: 'security@example.com',
+    securityContactPhone: '+1 206 555 0100',
   });
 
   it('does everything without prompting, and a re-run with the same flags changes nothing', async () => {
@@ -153,7 +173,7 @@ describe('init, scripted', () => {
 
     s.account.calls.length = 0;
     const again = await runInit(s.ctx, parseInitFlags(flags(dir), (n) => flags(dir)[n] !== undefined), { stdinIsTty: false, cwd: dir });
-    expect(again.steps.map((st) => st.status)).toEqual(Array(7).fill('unchanged'));
+    expect(again.steps.map((st) => st.status)).toEqual(Array(10).fill('unchanged'));
     expect(mutatingCalls(s.account)).toEqual([]);
     expect(again.mfaSerial).toBe('arn:aws:iam::111122223333:mfa/alice');
   });
@@ -163,7 +183,7 @@ describe('init, scripted', () => {
     const s = setup({ ...flags(dir), dryRun: true });
     const result = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
     expect(result.dryRun).toBe(true);
-    expect(result.steps.map((st) => st.status)).toEqual(Array(7).fill('create'));
+    expect(result.steps.map((st) => st.status)).toEqual(Array(10).fill('create'));
     expect(mutatingCalls(s.account)).toEqual([]);
     expect(existsSync(join(dir, 'alice.otp'))).toBe(false);
     expect(existsSync(join(dir, 'iam-bootstrap-111122223333-alice-credentials.csv'))).toBe(false);

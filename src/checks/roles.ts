@@ -1,0 +1,91 @@
+/** Who can act through roles: CloudShell for everyone it is attached to (CIS 1.22), and trust policies open to all. */
+import { fail, listSome, pass, type Check } from './types.js';
+
+/** Condition keys that narrow *who* may assume a role (as opposed to when or how). Compared in lower case. */
+const WHO_KEYS = new Set([
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
+  'aws:sourceowner',
+  'aws:userid',
+  'aws:username',
+  'sts:externalid',
+]);
+
+interface Statement {
+  Effect?: string;
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+function isEveryone(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (!principal || typeof principal !== 'object') return false;
+  const aws = (principal as { AWS?: unknown }).AWS;
+  return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+}
+
+/**
+ * A condition restricts who when a who-key must match a value that is not a bare wildcard. `…IfExists` and
+ * `Null` operators and `ForAllValues:` sets pass when the key is absent, so they restrict nobody.
+ */
+function restrictsWho(condition: Statement['Condition']): boolean {
+  return Object.entries(condition ?? {}).some(([operator, block]) => {
+    if (/IfExists$/.test(operator) || operator === 'Null' || operator.startsWith('ForAllValues:')) return false;
+    return Object.entries(block ?? {}).some(([key, value]) => {
+      if (!WHO_KEYS.has(key.toLowerCase())) return false;
+      const values = (Array.isArray(value) ? value : [value]).map(String);
+      return values.length > 0 && values.every((v) => v !== '*' && v !== '');
+    });
+  });
+}
+
+/** Whether a trust policy lets every AWS principal assume the role: an Allow for "*" (or NotPrincipal) with no who-condition. */
+export function trustsEveryone(trust: unknown): boolean {
+  const raw = (trust as { Statement?: unknown } | undefined)?.Statement;
+  const statements = (Array.isArray(raw) ? raw : [raw]).filter(Boolean) as Statement[];
+  return statements.some(
+    (st) => st.Effect === 'Allow' && (isEveryone(st.Principal) || st.NotPrincipal !== undefined) && !restrictsWho(st.Condition),
+  );
+}
+
+export const roleChecks: Check[] = [
+  {
+    id: 'cloudshell-full-access',
+    title: 'AWSCloudShellFullAccess is attached to nobody',
+    severity: 'low',
+    references: ['CIS 1.22'],
+    remediation: 'Detach it (aws iam detach-user-policy / detach-group-policy / detach-role-policy --policy-arn arn:aws:iam::aws:policy/AWSCloudShellFullAccess) and grant CloudShell without its file upload/download where needed.',
+    async run(s) {
+      const arn = `arn:${s.account.partition}:iam::aws:policy/AWSCloudShellFullAccess`;
+      const e = await s.policyEntities(arn);
+      const holders = [...e.users.map((n) => `user ${n}`), ...e.groups.map((n) => `group ${n}`), ...e.roles.map((n) => `role ${n}`)];
+      if (!holders.length) return pass('AWSCloudShellFullAccess is not attached');
+      const base = `arn:${s.account.partition}:iam::${s.account.accountId}`;
+      return fail(`AWSCloudShellFullAccess is attached to ${listSome(holders)}`, [
+        ...e.users.map((n) => `${base}:user/${n}`),
+        ...e.groups.map((n) => `${base}:group/${n}`),
+        ...e.roles.map((n) => `${base}:role/${n}`),
+      ]);
+    },
+  },
+  {
+    id: 'role-trust',
+    title: 'No role can be assumed by every AWS principal',
+    severity: 'critical',
+    references: [],
+    remediation:
+      'Name the principals in the trust policy, or add a condition on who: aws:PrincipalOrgID, aws:SourceAccount or sts:ExternalId (aws iam update-assume-role-policy --role-name <role> --policy-document file://trust.json).',
+    async run(s) {
+      const open = (await s.roles()).filter((r) => trustsEveryone(r.trust));
+      if (!open.length) return pass('every role trusts named principals or restricts who may assume it');
+      return fail(listSome(open.map((r) => `${r.name}: trusts every AWS principal, with no condition on who`)), open.map((r) => r.arn));
+    },
+  },
+];

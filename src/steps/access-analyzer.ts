@@ -1,0 +1,84 @@
+/**
+ * An ACTIVE IAM Access Analyzer for external access in every enabled region (CIS 1.20). Regions are independent:
+ * they are inspected and created concurrently, and a region that fails is named while the others still converge.
+ * Only the free external-access types (ACCOUNT, ORGANIZATION) are ever created.
+ */
+import { CreateAnalyzerCommand, ListAnalyzersCommand, type AnalyzerSummary } from '@aws-sdk/client-accessanalyzer';
+import { ListRegionsCommand } from '@aws-sdk/client-account';
+import { allPages } from '../aws/pagination.js';
+import { awsFailureReason, isAwsError, RuntimeError, UsageError } from '../errors.js';
+import type { Context } from '../context.js';
+import { plan, type Step } from './types.js';
+
+export const DEFAULT_ANALYZER_NAME = 'iam-bootstrap';
+export type AnalyzerType = 'ACCOUNT' | 'ORGANIZATION';
+
+/** The regions the account can use, by API (account:ListRegions). */
+export async function enabledRegions(ctx: Pick<Context, 'clients'>): Promise<string[]> {
+  const regions = await allPages(async (NextToken) => {
+    const page = await ctx.clients.account.send(
+      new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50, NextToken }),
+    );
+    return { items: page.Regions ?? [], next: page.NextToken };
+  });
+  return regions.flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+}
+
+/** External-access analyzers (ACCOUNT, ORGANIZATION) of a region that are ACTIVE, or being created. */
+export async function externalAccessAnalyzers(ctx: Pick<Context, 'clients'>, region: string): Promise<AnalyzerSummary[]> {
+  const client = ctx.clients.accessAnalyzer(region);
+  const all = await allPages(async (nextToken) => {
+    const page = await client.send(new ListAnalyzersCommand({ nextToken }));
+    return { items: page.analyzers ?? [], next: page.nextToken };
+  });
+  return all.filter((a) => (a.type === 'ACCOUNT' || a.type === 'ORGANIZATION') && (a.status === 'ACTIVE' || a.status === 'CREATING'));
+}
+
+interface AnalyzerData {
+  missing: string[];
+}
+
+export const accessAnalyzerStep: Step<AnalyzerData> = {
+  id: 'access-analyzer',
+  title: 'Access Analyzer',
+
+  async inspect(ctx) {
+    const wanted = ctx.settings.accessAnalyzer;
+    if (!wanted) return plan(this, 'skip', 'no Access Analyzer (--no-access-analyzer)', { missing: [] });
+    if (wanted.type === 'ORGANIZATION' && ctx.account.organization.role !== 'management') {
+      throw new UsageError('--organization-analyzer: an ORGANIZATION analyzer can only be created in the management account of an Organization.');
+    }
+    const regions = wanted.regions === 'all' ? await enabledRegions(ctx) : wanted.regions;
+    const present = await Promise.all(regions.map(async (region) => ({ region, analyzers: (await externalAccessAnalyzers(ctx, region)).filter((a) => a.type === wanted.type) })));
+    const missing = present.filter((p) => !p.analyzers.length).map((p) => p.region);
+    const what = `${wanted.type === 'ORGANIZATION' ? 'organization' : 'account'} analyzer`;
+    if (!missing.length) return plan(this, 'unchanged', `an ACTIVE ${what} in each of ${regions.length} regions`, { missing });
+    const status = missing.length === regions.length ? 'create' : 'update';
+    return plan(this, status, `${what} ${wanted.name} in ${missing.length} of ${regions.length} regions`, { missing }, missing.map((region) => ({ field: region, to: `${wanted.name} (${wanted.type})` })));
+  },
+
+  async apply(ctx, p) {
+    const wanted = ctx.settings.accessAnalyzer;
+    if (!wanted || !p.data.missing.length) return {};
+    const results = await Promise.allSettled(p.data.missing.map((region) => createAnalyzer(ctx, region, wanted.name, wanted.type)));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${p.data.missing[i]}: ${awsFailureReason(r.reason)}`] : []));
+    if (failed.length) {
+      throw new RuntimeError(
+        `access-analyzer:CreateAnalyzer failed in ${failed.length} of ${p.data.missing.length} regions: ${failed.join('; ')}`,
+        'The other regions have their analyzer; run init again once the cause is fixed.',
+      );
+    }
+    return {};
+  },
+};
+
+async function createAnalyzer(ctx: Context, region: string, analyzerName: string, type: AnalyzerType): Promise<void> {
+  try {
+    // The SDK adds an idempotency token, so its own retry after a lost answer creates nothing twice.
+    await ctx.clients.accessAnalyzer(region).send(new CreateAnalyzerCommand({ analyzerName, type }));
+  } catch (err) {
+    // Same name already there: ours from an earlier run whose answer was lost, unless it is not of this type.
+    if (!isAwsError(err, 'Conflict')) throw err;
+    if (!(await externalAccessAnalyzers(ctx, region)).some((a) => a.name === analyzerName && a.type === type)) throw err;
+  }
+}
