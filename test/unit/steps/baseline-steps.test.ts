@@ -8,7 +8,7 @@ import { awsError, FakeAccount, mutatingCalls } from '../../support/fake-aws.js'
 import { stepContext } from '../../support/step-context.js';
 
 const CONTACT = { email: 'sec@example.com', phone: '+1 206 555 0100' };
-const existing = { AlternateContactType: 'SECURITY', EmailAddress: 'old@example.com', Name: 'Old Team', PhoneNumber: '+44 20 7946 0000', Title: 'CISO' };
+const existing = { AlternateContactType: 'SECURITY' as const, EmailAddress: 'old@example.com', Name: 'Old Team', PhoneNumber: '+44 20 7946 0000', Title: 'CISO' };
 
 describe('security-contact step', () => {
   it('creates a contact from the email and phone, naming it after the email and titling it Security', async () => {
