@@ -14,23 +14,19 @@ export function checkAccountAlias(alias: string): string | undefined {
   return undefined;
 }
 
-export function checkUserName(name: string): string | undefined {
-  if (name.length < 1 || name.length > 64) return 'must be 1 to 64 characters long';
-  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
-  return undefined;
+/** IAM's name rule (users, groups, roles, MFA devices): 1 to `max` of letters, digits and + = , . @ _ -. */
+function iamName(max: number): (name: string) => string | undefined {
+  return (name) => {
+    if (name.length < 1 || name.length > max) return `must be 1 to ${max} characters long`;
+    if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
+    return undefined;
+  };
 }
 
-export function checkGroupName(name: string): string | undefined {
-  if (name.length < 1 || name.length > 128) return 'must be 1 to 128 characters long';
-  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
-  return undefined;
-}
-
-export function checkMfaDeviceName(name: string): string | undefined {
-  if (name.length < 1 || name.length > 226) return 'must be 1 to 226 characters long';
-  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
-  return undefined;
-}
+export const checkUserName = iamName(64);
+export const checkGroupName = iamName(128);
+export const checkRoleName = iamName(64);
+export const checkMfaDeviceName = iamName(226);
 
 /** arn:partition:iam::(account|aws):policy/[path/]name */
 export function checkPolicyArn(arn: string): string | undefined {
@@ -108,13 +104,6 @@ export function checkContactPhone(phone: string): string | undefined {
 
 export function checkLength(text: string, max: number): string | undefined {
   if (text.trim().length < 1 || text.length > max) return `must be 1 to ${max} characters long`;
-  return undefined;
-}
-
-/** An IAM role name: 1–64 of letters, digits and + = , . @ _ -. */
-export function checkRoleName(name: string): string | undefined {
-  if (name.length < 1 || name.length > 64) return 'must be 1 to 64 characters long';
-  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
   return undefined;
 }
 
