@@ -259,12 +259,10 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
     securityContact: once(() => securityContact(ctx)),
     analyzerCoverage: once(async () => {
       const regions = await enabledRegions(ctx);
-      return Promise.all(
-        regions.map(async (region) => ({
-          region,
-          active: (await externalAccessAnalyzers(ctx, region)).some((a) => a.status === 'ACTIVE'),
-        })),
-      );
+      return mapConcurrent(regions, regions.length, async (region) => ({
+        region,
+        active: (await externalAccessAnalyzers(ctx, region)).some((a) => a.status === 'ACTIVE'),
+      }));
     }),
     policyEntities: (policyArn) => {
       let loaded = entitiesByPolicy.get(policyArn);

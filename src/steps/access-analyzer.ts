@@ -8,6 +8,7 @@ import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { allPages } from '../aws/pagination.js';
 import { awsFailureReason, isAwsError, RuntimeError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
+import { mapConcurrent } from '../lib/concurrency.js';
 import { plan, type Step } from './types.js';
 
 export const DEFAULT_ANALYZER_NAME = 'iam-bootstrap';
@@ -49,7 +50,10 @@ export const accessAnalyzerStep: Step<AnalyzerData> = {
       throw new UsageError('--organization-analyzer: an ORGANIZATION analyzer can only be created in the management account of an Organization.');
     }
     const regions = wanted.regions === 'all' ? await enabledRegions(ctx) : wanted.regions;
-    const present = await Promise.all(regions.map(async (region) => ({ region, analyzers: (await externalAccessAnalyzers(ctx, region)).filter((a) => a.type === wanted.type) })));
+    const present = await mapConcurrent(regions, regions.length, async (region) => ({
+      region,
+      analyzers: (await externalAccessAnalyzers(ctx, region)).filter((a) => a.type === wanted.type),
+    }));
     const missing = present.filter((p) => !p.analyzers.length).map((p) => p.region);
     const what = `${wanted.type === 'ORGANIZATION' ? 'organization' : 'account'} analyzer`;
     if (!missing.length) return plan(this, 'unchanged', `an ACTIVE ${what} in each of ${regions.length} regions`, { missing });
