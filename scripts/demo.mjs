@@ -2,7 +2,7 @@
 // `npm run demo`: iam-bootstrap against the moto AWS emulator, no AWS account needed.
 // Starts moto_server (behind the test double for what moto lacks) on a free loopback port, runs a scripted `init`, re-runs it to show it converges,
 // audits the result, and stops the emulator. Files land in a temporary folder that is printed at the end.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,21 +28,27 @@ const args = ['init', '--yes', '--alias', 'demo-account', '--admin-user', 'demo-
   '--security-contact-email', 'security@example.com', '--security-contact-phone', '+1 206 555 0100',
   '--mfa-secret-file', join(dir, 'demo-admin.otp'), '--endpoint-url', endpoint];
 
+// Asynchronously: the test double answers from this very process, so blocking it (spawnSync) would deadlock.
+const cliRun = (argv) =>
+  new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [cli, ...argv], { env, cwd: dir, stdio: 'inherit' });
+    child.on('close', (code) => resolveRun(code));
+  });
 const run = (extra) => {
   console.log(`\n$ iam-bootstrap ${[...args, ...extra].join(' ')}\n`);
-  return spawnSync(process.execPath, [cli, ...args, ...extra], { env, cwd: dir, stdio: 'inherit' }).status;
+  return cliRun([...args, ...extra]);
 };
 
-let status = run([]);
+let status = await run([]);
 if (status === 0) {
   console.log('\n--- the same command again: every step is already in place ---');
-  status = run([]);
+  status = await run([]);
 }
 if (status === 0) {
   // The audit exits 1 here: moto's root user has no MFA, which only a person can fix in the console (and
   // moto's credential report has no root row, so root-recent-use is "error").
   console.log(`\n$ iam-bootstrap audit --endpoint-url ${endpoint}\n`);
-  spawnSync(process.execPath, [cli, 'audit', '--endpoint-url', endpoint], { env, stdio: 'inherit' });
+  await cliRun(['audit', '--endpoint-url', endpoint]);
 }
 console.log(`\nDemo files (credentials CSV and MFA secret, mode 0600) are in ${dir}`);
 process.exit(status ?? 1);

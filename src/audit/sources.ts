@@ -23,6 +23,7 @@ import {
   type User,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
+import { setMaxListeners } from 'node:events';
 import { withAbortSignal } from '../aws/clients.js';
 import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
@@ -123,6 +124,8 @@ export function allowsEverything(document: string | undefined): boolean {
 
 export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity): AuditSources {
   const abandon = new AbortController();
+  // Every read in flight listens on this one signal; more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(Infinity, abandon.signal);
   const started: Promise<unknown>[] = [];
   const ctx = { ...outer, clients: withAbortSignal(outer.clients, abandon.signal) };
   const { iam } = ctx.clients;

@@ -51,6 +51,7 @@ describe.skipIf(noMoto)('after init, audit proves it', () => {
     expect(r.detail('support-role')).toMatch(/AWSSupportRole/);
 
     const table = await runCli(['audit', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
+    expect(table.stderr).toBe(''); // no Node warning (e.g. about listeners on the abort signal) reaches the user
     expect(table.stdout).toContain('Only console-only root items fail (root-mfa, root-hardware-mfa): no API can fix them');
 
     const again = await runCli([...args, '--json', '--verbose'], { env: cliEnv(creds), cwd: dir });
