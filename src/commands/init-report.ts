@@ -110,7 +110,7 @@ export function renderSummary(out: Output, result: InitResult): string {
   if (result.credentialsFile) lines.push(`  Credentials file:  ${result.credentialsFile} (mode 0600; store it safely, then delete it)`);
   if (result.mfaSerial) lines.push(`  MFA device:        ${result.mfaSerial}`);
   if (result.nextSteps.length) {
-    lines.push('', s.bold('Still to do (the root items only a person can do, in the AWS console):'));
+    lines.push('', s.bold('Still to do:'));
     result.nextSteps.forEach((n, i) => lines.push(`  ${i + 1}. ${n.text}`));
   }
   return lines.join('\n');

@@ -178,6 +178,20 @@ describe('init, scripted', () => {
     expect(again.mfaSerial).toBe('arn:aws:iam::111122223333:mfa/alice');
   });
 
+  it('with --yes and no security contact email the step is skip, and the next steps say how to add one', async () => {
+    const dir = tempDir();
+    const noContact = { ...flags(dir), securityContactEmail: undefined, securityContactPhone: undefined };
+    const s = setup(noContact);
+    const result = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
+    expect(result.steps.find((st) => st.id === 'security-contact')?.status).toBe('skip');
+    expect(result.nextSteps.find((n) => n.id === 'security-contact')?.text).toMatch(/--security-contact-email <email> --security-contact-phone <phone>/);
+    expect(s.stdout.join('')).toContain('Add a security contact');
+    // --no-security-contact is a choice, not an omission: nothing to remind of.
+    const offDir = tempDir();
+    const off = setup({ ...flags(offDir), securityContactEmail: undefined, securityContactPhone: undefined, securityContact: false });
+    expect((await runInit(off.ctx, off.request, { stdinIsTty: false, cwd: offDir })).nextSteps.map((n) => n.id)).not.toContain('security-contact');
+  });
+
   it('--dry-run makes no mutating call and writes no file', async () => {
     const dir = tempDir();
     const s = setup({ ...flags(dir), dryRun: true });
