@@ -60,6 +60,8 @@ export interface Context {
   clientsFor(credentials: AwsCredentialIdentity): AwsClients;
   /** How many AWS calls this process has made so far (audit --verbose reports it). */
   awsCallCount(): number;
+  /** Of those, how many needed more than one attempt (throttled, dropped, 5xx), and the attempts in all. */
+  awsRetries(): { retried: number; attempts: number };
   out: Output;
   prompt: Prompter;
   clock: Clock;

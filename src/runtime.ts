@@ -54,20 +54,26 @@ export async function createContext(
   globals: GlobalOptions,
   secrets: SecretRegistry,
   out: Output = outputFor(globals, secrets),
+  clientOptions: { maxAttempts?: number } = {},
 ): Promise<Context> {
   checkGlobalOptions(globals);
   const region = await resolveRegion(globals.region, globals.profile);
   let calls = 0;
+  let retried = 0;
+  let attempts = 0;
   const log = out.verbose ? verboseCallLogger(out) : undefined;
   const onCall: AwsCallListener = (c) => {
     calls += 1;
+    attempts += c.attempts;
+    if (c.attempts > 1) retried += 1;
     log?.(c);
   };
-  const settings = { region, endpointUrl: globals.endpointUrl, onCall };
+  const settings = { region, endpointUrl: globals.endpointUrl, onCall, ...clientOptions };
   return {
     clients: createAwsClients({ ...settings, profile: globals.profile }),
     clientsFor: (credentials) => createAwsClients({ ...settings, credentials }),
     awsCallCount: () => calls,
+    awsRetries: () => ({ retried, attempts }),
     out,
     prompt: createInquirerPrompter(),
     clock: systemClock,

@@ -3,21 +3,13 @@
  * Independent reads run concurrently; per-user and per-group reads are bounded.
  */
 import {
+  GetAccountAuthorizationDetailsCommand,
   GetAccountSummaryCommand,
-  GetGroupPolicyCommand,
-  GetPolicyVersionCommand,
-  GetUserPolicyCommand,
-  ListAttachedUserPoliciesCommand,
   ListEntitiesForPolicyCommand,
-  ListGroupPoliciesCommand,
-  ListGroupsCommand,
   ListOrganizationsFeaturesCommand,
-  ListPoliciesCommand,
-  ListRolesCommand,
   ListServerCertificatesCommand,
-  ListUserPoliciesCommand,
-  ListUsersCommand,
-  type Group,
+  type EntityType,
+  type GetAccountAuthorizationDetailsCommandOutput,
   type Policy,
   type ServerCertificateMetadata,
   type User,
@@ -31,8 +23,6 @@ import { isAwsError } from '../errors.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 import type { PasswordPolicy } from '../lib/password-policy.js';
 import { currentAlias } from '../steps/account-alias.js';
-import { attachedGroupPolicyArns } from '../steps/admin-group.js';
-import { groupNames } from '../steps/admin-user.js';
 import { enabledRegions, externalAccessAnalyzers } from '../steps/access-analyzer.js';
 import { hasLoginProfile } from '../steps/console-access.js';
 import { securityContact, type SecurityContact } from '../steps/security-contact.js';
@@ -100,11 +90,14 @@ export interface AuditSources {
   close(): Promise<void>;
 }
 
-/** A policy document as IAM returns it (URL-encoded JSON), parsed; undefined when absent or unreadable. */
+/**
+ * A policy document as IAM returns it, parsed; undefined when absent or unreadable. IAM URL-encodes documents;
+ * one that is already plain JSON (as some emulators and proxies return it) is read as it is.
+ */
 export function parsePolicyDocument(document: string | undefined): unknown {
   if (!document) return undefined;
   try {
-    return JSON.parse(decodeURIComponent(document));
+    return JSON.parse(document.trimStart().startsWith('{') ? document : decodeURIComponent(document));
   } catch {
     return undefined;
   }
@@ -142,16 +135,32 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
     };
   }
 
-  const customerPolicies = once(async () => {
-    const policies = await allPages(async (Marker) => {
-      const r = await iam.send(new ListPoliciesCommand({ Scope: 'Local', Marker }));
-      return { items: r.Policies ?? [], next: r.IsTruncated ? r.Marker : undefined };
-    });
-    return mapConcurrent(policies, PER_ENTITY_CONCURRENCY, async (policy) => {
-      const v = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.Arn, VersionId: policy.DefaultVersionId }));
-      return { policy, allowsEverything: allowsEverything(v.PolicyVersion?.Document) };
-    });
-  });
+  /**
+   * One entity type of GetAccountAuthorizationDetails, every page (up to 1,000 entities a page): users with their
+   * groups and policies, groups, roles with their trust, customer policies with their documents. The number of
+   * calls grows with pages, not with users; and each type is its own read, so a check that needs only roles
+   * never fetches users.
+   */
+  function authorizationDetails<T>(filter: EntityType, pick: (page: GetAccountAuthorizationDetailsCommandOutput) => T[]): () => Promise<T[]> {
+    return once(() =>
+      allPages(async (Marker) => {
+        const page = await iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: [filter], MaxItems: 1000, Marker }));
+        return { items: pick(page), next: page.IsTruncated ? page.Marker : undefined };
+      }),
+    );
+  }
+  const userDetails = authorizationDetails('User', (p) => p.UserDetailList ?? []);
+  const groupDetails = authorizationDetails('Group', (p) => p.GroupDetailList ?? []);
+  const roleDetails = authorizationDetails('Role', (p) => p.RoleDetailList ?? []);
+  const localPolicyDetails = authorizationDetails('LocalManagedPolicy', (p) => p.Policies ?? []);
+
+  const customerPolicies = once(async () =>
+    (await localPolicyDetails()).map((p) => ({
+      // The name is the ARN's last segment (policy/<path>/<name>) when an answer leaves PolicyName out.
+      policy: { PolicyName: p.PolicyName ?? p.Arn?.split('/').pop(), Arn: p.Arn, AttachmentCount: p.AttachmentCount, DefaultVersionId: p.DefaultVersionId } as Policy,
+      allowsEverything: allowsEverything(p.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document),
+    })),
+  );
 
   /** ARNs of managed policies that grant everything: AdministratorAccess and any customer policy allowing * on *. */
   const adminPolicyArns = once(async () => {
@@ -160,53 +169,30 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
   });
 
   const groupsGrantingAdmin = once(async () => {
-    const groups = await allPages<Group>(async (Marker) => {
-      const r = await iam.send(new ListGroupsCommand({ Marker }));
-      return { items: r.Groups ?? [], next: r.IsTruncated ? r.Marker : undefined };
-    });
-    const adminArns = await adminPolicyArns();
-    const admin = await mapConcurrent(groups, PER_ENTITY_CONCURRENCY, async (g) => {
-      const name = g.GroupName ?? '';
-      const attached = await attachedGroupPolicyArns(ctx, name);
-      if (attached.some((arn) => adminArns.has(arn))) return name;
-      const inline = (await iam.send(new ListGroupPoliciesCommand({ GroupName: name }))).PolicyNames ?? [];
-      for (const PolicyName of inline) {
-        const doc = (await iam.send(new GetGroupPolicyCommand({ GroupName: name, PolicyName }))).PolicyDocument;
-        if (allowsEverything(doc)) return name;
-      }
-      return undefined;
-    });
-    return new Set(admin.filter((n): n is string => n !== undefined));
+    const [groups, adminArns] = await Promise.all([groupDetails(), adminPolicyArns()]);
+    const admin = groups.filter(
+      (g) =>
+        (g.AttachedManagedPolicies ?? []).some((p) => adminArns.has(p.PolicyArn ?? '')) ||
+        (g.GroupPolicyList ?? []).some((p) => allowsEverything(p.PolicyDocument)),
+    );
+    return new Set(admin.map((g) => g.GroupName ?? ''));
   });
 
-  const userList = once(() =>
-    allPages<User>(async (Marker) => {
-      const r = await iam.send(new ListUsersCommand({ Marker }));
-      return { items: r.Users ?? [], next: r.IsTruncated ? r.Marker : undefined };
-    }),
-  );
+  const userList = once(async () => (await userDetails()) as User[]);
   const credentialReport = once(() => fetchCredentialReport(ctx, abandon.signal));
   const entitiesByPolicy = new Map<string, () => Promise<{ users: string[]; groups: string[]; roles: string[] }>>();
 
   const users = once(async () => {
-    const list = await userList();
-    const [adminArns, adminGroups] = await Promise.all([adminPolicyArns(), groupsGrantingAdmin()]);
-    return mapConcurrent(list, PER_ENTITY_CONCURRENCY, async (user): Promise<UserPermissions> => {
-      const UserName = user.UserName ?? '';
-      // A user has at most 20 managed policies attached: one page holds them (inline policy names likewise).
-      const [attachedR, inlineR, groups] = await Promise.all([
-        iam.send(new ListAttachedUserPoliciesCommand({ UserName })),
-        iam.send(new ListUserPoliciesCommand({ UserName })),
-        groupNames(ctx, UserName),
-      ]);
-      const attached = (attachedR.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '');
-      const inline = inlineR.PolicyNames ?? [];
-      let isAdmin = attached.some((arn) => adminArns.has(arn)) || groups.some((g) => adminGroups.has(g));
-      for (const PolicyName of isAdmin ? [] : inline) {
-        const doc = (await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }))).PolicyDocument;
-        if (allowsEverything(doc)) isAdmin = true;
-      }
-      return { user, attached, inline, groups, isAdmin };
+    const [details, adminArns, adminGroups] = await Promise.all([userDetails(), adminPolicyArns(), groupsGrantingAdmin()]);
+    return details.map((d): UserPermissions => {
+      const attached = (d.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? '');
+      const inline = d.UserPolicyList ?? [];
+      const groups = d.GroupList ?? [];
+      const isAdmin =
+        attached.some((arn) => adminArns.has(arn)) ||
+        groups.some((g) => adminGroups.has(g)) ||
+        inline.some((p) => allowsEverything(p.PolicyDocument));
+      return { user: d as User, attached, inline: inline.map((p) => p.PolicyName ?? ''), groups, isAdmin };
     });
   });
 
@@ -285,13 +271,9 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
       }
       return loaded();
     },
-    roles: once(async () => {
-      const roles = await allPages(async (Marker) => {
-        const r = await iam.send(new ListRolesCommand({ Marker }));
-        return { items: r.Roles ?? [], next: r.IsTruncated ? r.Marker : undefined };
-      });
-      return roles.map((r) => ({ name: r.RoleName ?? '', arn: r.Arn ?? '', trust: parsePolicyDocument(r.AssumeRolePolicyDocument) }));
-    }),
+    roles: once(async () =>
+      (await roleDetails()).map((r) => ({ name: r.RoleName ?? '', arn: r.Arn ?? '', trust: parsePolicyDocument(r.AssumeRolePolicyDocument) })),
+    ),
     async close() {
       abandon.abort(new Error('the audit result is known'));
       await Promise.allSettled(started);

@@ -6,6 +6,7 @@ import { auditAccount } from '../audit/run-audit.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import type { GlobalOptions } from '../cli.js';
 import type { Context } from '../context.js';
+import { READ_ONLY_MAX_ATTEMPTS } from '../aws/clients.js';
 import { ExitCode, ExitWith } from '../errors.js';
 import type { SecretRegistry } from '../lib/secrets.js';
 import { readIdentity } from '../steps/identity.js';
@@ -15,7 +16,9 @@ export async function runAuditCommand(command: Command, secrets: SecretRegistry)
   const globals = command.optsWithGlobals<GlobalOptions>();
   const request = parseAuditFlags(command.opts<AuditFlags>(), command.parent?.opts<GlobalOptions>().json === true);
   const { createContext, outputFor } = await import('../runtime.js');
-  const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'));
+  const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'), {
+    maxAttempts: READ_ONLY_MAX_ATTEMPTS,
+  });
   const doc = await runAudit(ctx, request);
   const code = auditExitCode(doc, request.failOn);
   if (code !== ExitCode.ok) throw new ExitWith(code);
@@ -35,7 +38,11 @@ export async function runAudit(ctx: Context, request: AuditRequest): Promise<Aud
     ? await auditOrganization(ctx, caller, checks, settings, request)
     : [await auditAccount(ctx, caller, checks, settings)];
   const doc = auditDocument(accounts, settings.now);
-  ctx.out.debug(`audit: ${ctx.awsCallCount()} AWS calls in ${Math.round(performance.now() - started)} ms`);
+  const { retried, attempts } = ctx.awsRetries();
+  ctx.out.debug(
+    `audit: ${ctx.awsCallCount()} AWS calls in ${Math.round(performance.now() - started)} ms` +
+      (retried ? `; ${retried} retried (${attempts} attempts in all)` : '; none retried'),
+  );
   if (request.format === 'json') ctx.out.document(doc);
   else if (request.format === 'markdown') ctx.out.result(renderMarkdown(doc));
   else ctx.out.result(renderTable(ctx.out, doc));

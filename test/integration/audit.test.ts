@@ -79,7 +79,7 @@ describe.skipIf(noMoto)('audit against moto', () => {
     expect(Object.values(r.statuses())).toEqual(Array(owned.length).fill('pass'));
   });
 
-  it('is read-only and makes O(users) calls: --verbose traces every call', async () => {
+  it('is read-only: --verbose traces every call', async () => {
     const creds = await freshAccount();
     const iam = iamFor(creds);
     for (const name of ['u1', 'u2', 'u3']) await iam.send(new CreateUserCommand({ UserName: name }));
@@ -89,6 +89,18 @@ describe.skipIf(noMoto)('audit against moto', () => {
     expect(ops.filter((op) => !/^(iam|sts|organizations|account|access-analyzer\([\w-]+\)):(Get|List|Generate|Describe)/.test(op))).toEqual([]);
     expect(ops.filter((op) => op === 'iam:GetCredentialReport')).toHaveLength(1);
     expect(r.stderr).toMatch(new RegExp(`audit: ${ops.length} AWS calls in \\d+ ms`));
+  });
+
+  it('makes as many AWS calls for 40 users as for 1: the reads are account-wide', async () => {
+    const callsWith = async (users: number) => {
+      const creds = await freshAccount();
+      const iam = iamFor(creds);
+      for (let i = 0; i < users; i++) await iam.send(new CreateUserCommand({ UserName: `u${i}` }));
+      const r = await runCli(['audit', '--json', '--verbose', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
+      expect(JSON.parse(r.stdout).accounts[0].checks.find((c: Result) => c.id === 'user-direct-policies').status).toBe('pass');
+      return Number(/audit: (\d+) AWS calls/.exec(r.stderr)?.[1]);
+    };
+    expect(await callsWith(40)).toBe(await callsWith(1));
   });
 
   it('markdown output is a table for tickets', async () => {

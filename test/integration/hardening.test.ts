@@ -333,8 +333,9 @@ describe.skipIf(noMoto)('audit stops when its result is known', () => {
     const iam = iamFor(creds);
     for (let i = 0; i < 100; i++) await iam.send(new CreateUserCommand({ UserName: `u-${String(i).padStart(3, '0')}` }));
     proxy = await startFaultProxy(motoUrl);
-    // One user's read fails for good; the 99 others would succeed, and used to go on after the report.
-    proxy.add({ operation: 'ListAttachedUserPolicies', fault: 'denied', times: Infinity, bodyContains: 'UserName=u-000' });
+    // The groups' read fails for good while the other reads are under way. (Before the fix, with per-user reads,
+    // one user's denied read left the 99 others going on after the report: 313 requests seen, 51 counted.)
+    proxy.add({ operation: 'GetAccountAuthorizationDetails', fault: 'denied', times: Infinity, bodyContains: 'Filter.member.1=Group' });
     const r = await runCli(['audit', '--json', '--verbose', '--endpoint-url', proxy.url], { env: cliEnv(creds) });
     expect(r.code).toBe(1); // a fresh account fails checks; the user checks could not be evaluated
     const doc = JSON.parse(r.stdout);
@@ -342,6 +343,26 @@ describe.skipIf(noMoto)('audit stops when its result is known', () => {
     const counted = Number(/audit: (\d+) AWS calls/.exec(r.stderr)?.[1]);
     // Before the fix the per-user reads went on after the report: the proxy saw many more calls than were counted.
     expect(proxy.requests.length).toBe(counted);
-    expect(proxy.requests.filter((q) => q.operation === 'ListAttachedUserPolicies').length).toBeLessThanOrEqual(16);
+    expect(proxy.requests.filter((q) => q.fault === 'denied')).toHaveLength(1); // a denial is not retried
+  });
+});
+
+describe.skipIf(noMoto)('audit absorbs throttling', () => {
+  it('with 30% of calls throttled every check is still evaluated, with the same verdicts, and --verbose says how many were retried', async () => {
+    const creds = await freshAccount();
+    const iam = iamFor(creds);
+    for (let i = 0; i < 10; i++) await iam.send(new CreateUserCommand({ UserName: `t-${i}` }));
+    const clean = await runCli(['audit', '--json', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
+    proxy = await startFaultProxy(motoUrl);
+    proxy.add({ operation: '*', fault: 'throttle', probability: 0.3, times: Infinity });
+    const r = await runCli(['audit', '--json', '--verbose', '--endpoint-url', proxy.url], { env: cliEnv(creds) });
+    const verdicts = (out: string) => JSON.parse(out).accounts[0].checks.map((c: { id: string; status: string; detail: string }) => [c.id, c.status, c.detail]);
+    expect(proxy.requests.filter((q) => q.fault === 'throttle').length).toBeGreaterThan(3);
+    expect(verdicts(r.stdout)).toEqual(verdicts(clean.stdout));
+    expect(verdicts(r.stdout).filter(([id, status]: string[]) => status === 'error' && id !== 'root-recent-use')).toEqual([]);
+    const [, calls, retried, attempts] = /audit: (\d+) AWS calls in \d+ ms; (\d+) retried \((\d+) attempts in all\)/.exec(r.stderr) ?? [];
+    expect(Number(retried)).toBeGreaterThan(0);
+    expect(Number(attempts)).toBe(proxy.requests.length); // every request the proxy saw was an attempt we counted
+    expect(Number(calls)).toBeLessThan(Number(attempts));
   });
 });

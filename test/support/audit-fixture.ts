@@ -90,6 +90,8 @@ export interface Scenario {
   roles?: { name: string; trust: object }[];
   /** Who AWSCloudShellFullAccess is attached to. */
   cloudShell?: { users?: string[]; groups?: string[]; roles?: string[] };
+  /** GetAccountAuthorizationDetails page size, below the MaxItems asked for (AWS may return fewer). */
+  pageSize?: number;
 }
 
 export const ADMIN_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -217,6 +219,67 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     }
     return { PolicyRoles: (sc.supportRoles ?? []).map((RoleName) => ({ RoleName })) };
   });
+  answer(iam.GetAccountAuthorizationDetailsCommand, 'GetAccountAuthorizationDetails', (i: iam.GetAccountAuthorizationDetailsRequest) => {
+    const filter = i.Filter ?? [];
+    const all = [
+      ...(filter.includes('User')
+        ? users.map((u) => ({
+            kind: 'user' as const,
+            detail: {
+              UserName: u.name,
+              Arn: `arn:aws:iam::${accountId}:user/${u.name}`,
+              GroupList: u.groups ?? [],
+              AttachedManagedPolicies: (u.attached ?? []).map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split('/').pop() })),
+              UserPolicyList: Object.entries(u.inline ?? {}).map(([PolicyName, doc]) => ({ PolicyName, PolicyDocument: enc(doc) })),
+            },
+          }))
+        : []),
+      ...(filter.includes('Group')
+        ? groups.map((g) => ({
+            kind: 'group' as const,
+            detail: {
+              GroupName: g.name,
+              AttachedManagedPolicies: (g.attached ?? []).map((PolicyArn) => ({ PolicyArn })),
+              GroupPolicyList: Object.entries(g.inline ?? {}).map(([PolicyName, doc]) => ({ PolicyName, PolicyDocument: enc(doc) })),
+            },
+          }))
+        : []),
+      ...(filter.includes('Role')
+        ? (sc.roles ?? []).map((r) => ({
+            kind: 'role' as const,
+            detail: { RoleName: r.name, Arn: `arn:aws:iam::${accountId}:role/${r.name}`, AssumeRolePolicyDocument: enc(r.trust) },
+          }))
+        : []),
+      ...(filter.includes('LocalManagedPolicy')
+        ? policies.map((p) => ({
+            kind: 'policy' as const,
+            detail: {
+              PolicyName: p.name,
+              Arn: `arn:aws:iam::${accountId}:policy/${p.name}`,
+              DefaultVersionId: 'v2',
+              AttachmentCount: p.attachments ?? 0,
+              // An older version that allowed nothing: only the default version counts.
+              PolicyVersionList: [
+                { VersionId: 'v1', IsDefaultVersion: false, Document: enc({ Statement: [] }) },
+                { VersionId: 'v2', IsDefaultVersion: true, Document: enc(p.document) },
+              ],
+            },
+          }))
+        : []),
+    ];
+    const start = Number(i.Marker ?? 0);
+    const size = Math.min(i.MaxItems ?? 100, sc.pageSize ?? Infinity);
+    const page = all.slice(start, start + size);
+    const of = <K extends string>(kind: K) => page.filter((e) => e.kind === kind).map((e) => e.detail) as never[];
+    return {
+      UserDetailList: of('user'),
+      GroupDetailList: of('group'),
+      RoleDetailList: of('role'),
+      Policies: of('policy'),
+      IsTruncated: start + size < all.length,
+      ...(start + size < all.length ? { Marker: String(start + size) } : {}),
+    };
+  });
   answer(iam.ListRolesCommand, 'ListRoles', () => ({
     Roles: (sc.roles ?? []).map((r) => ({ RoleName: r.name, Arn: `arn:aws:iam::${accountId}:role/${r.name}`, AssumeRolePolicyDocument: enc(r.trust), Path: '/', RoleId: 'x', CreateDate: NOW })),
   }));
@@ -282,6 +345,7 @@ export function auditContext(sc: Scenario, json = false, members: Record<string,
       return m.clients;
     },
     awsCallCount: () => sent.length,
+    awsRetries: () => ({ retried: 0, attempts: sent.length }),
     out: captured.out,
     prompt: new ScriptedPrompter([]),
     clock,

@@ -81,6 +81,7 @@ export function testContext(
       throw new Error('this test gives no cross-account clients');
     },
     awsCallCount: () => 0,
+    awsRetries: () => ({ retried: 0, attempts: 0 }),
     out: captured.out,
     prompt,
     clock: opts.clock ?? new FakeClock(),

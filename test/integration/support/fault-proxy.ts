@@ -13,6 +13,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 export type Fault = 'lost' | 'throttle' | 'denied' | 'reset' | 'cut';
 
 export interface FaultRule {
+  /** An AWS operation, or "*" for every one. */
   operation: string;
   fault: Fault;
   /** How many matching requests get the fault (default 1; Infinity for all). */
@@ -23,6 +24,8 @@ export interface FaultRule {
   after?: string;
   /** Only requests whose body contains this text (e.g. a user name). */
   bodyContains?: string;
+  /** Each matching request gets the fault with this probability (a fixed-seed sequence: runs repeat). */
+  probability?: number;
   /** Only requests signed for this region (regional services such as Access Analyzer). */
   region?: string;
   /** denied: put the request's parameters in the error message, as some AWS errors echo what they refused. */
@@ -118,10 +121,16 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const seen: string[] = [];
   const requests: SeenRequest[] = [];
 
+  // A fixed-seed generator (LCG): "30% throttled" throttles the same requests on every run of a test.
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   const ruleFor = (op: string, body: string, region: string | undefined) => {
     for (const rule of rules) {
       if (rule.used >= (rule.times ?? 1)) continue;
-      if (rule.operation !== op) continue;
+      if (rule.operation !== op && rule.operation !== '*') continue;
       if (rule.after && !answered.has(rule.after)) continue;
       if (rule.bodyContains && !body.includes(rule.bodyContains)) continue;
       if (rule.region && rule.region !== region) continue;
@@ -129,6 +138,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         rule.skipped += 1;
         continue;
       }
+      if (rule.probability !== undefined && random() >= rule.probability) continue;
       rule.used += 1;
       return rule;
     }

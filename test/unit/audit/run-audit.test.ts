@@ -4,7 +4,7 @@ import { auditExitCode, renderMarkdown } from '../../../src/audit/report.js';
 import { runAudit } from '../../../src/commands/audit.js';
 import { parseAuditFlags } from '../../../src/commands/audit-options.js';
 import { UsageError } from '../../../src/errors.js';
-import { auditClients, auditContext, reportCsv, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';
+import { ADMIN_ACCESS, auditClients, auditContext, reportCsv, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';
 import { FakeClock } from '../../support/context.js';
 
 const all = (format = 'json') => parseAuditFlags({ format }, false);
@@ -21,18 +21,29 @@ describe('audit run', () => {
     const { ctx, sent } = auditContext(SECURE);
     await runAudit(ctx, all());
     expect(sent.filter((op) => op === 'GetCredentialReport')).toHaveLength(1);
-    expect(sent.filter((op) => op === 'ListUsers')).toHaveLength(1);
+    // Users, groups, roles and customer policies: one account-wide read each, whichever checks need them.
+    expect(sent.filter((op) => op === 'GetAccountAuthorizationDetails')).toHaveLength(4);
   });
 
-  it('makes a number of calls linear in the number of users, with a small constant', async () => {
+  it('makes a number of calls that does not grow with users: a constant plus the pages of the authorization details', async () => {
     const callsFor = async (n: number) => {
-      const users = Array.from({ length: n }, (_, i) => ({ name: `u${i}` }));
-      const { ctx, sent } = auditContext({ ...SECURE, users, rows: [ROOT, ...users.map((u) => userRow(u.name))] });
-      await runAudit(ctx, all());
+      const users = Array.from({ length: n }, (_, i) => ({ name: `u${i}`, groups: ['Administrators'] }));
+      const { ctx, sent } = auditContext({ ...SECURE, users, rows: [ROOT, ...users.map((u) => userRow(u.name, { mfa_active: 'true' }))] });
+      const doc = await runAudit(ctx, all());
+      expect(doc.accounts[0]?.checks.find((c) => c.id === 'admin-mfa')?.status).toBe('pass');
       return sent.length;
     };
-    const [c10, c20] = [await callsFor(10), await callsFor(20)];
-    expect(c20 - c10).toBe(30); // three reads per user
+    const [c1, c1000, c2500] = [await callsFor(1), await callsFor(1000), await callsFor(2500)];
+    expect(c1000).toBe(c1); // 1,000 users fit one page
+    expect(c2500).toBe(c1 + 2); // three pages of users
+  });
+
+  it('follows the Marker through pages smaller than MaxItems, and loses no entity', async () => {
+    const users = Array.from({ length: 7 }, (_, i) => ({ name: `u${i}`, attached: [ADMIN_ACCESS] }));
+    const { ctx, sent } = auditContext({ ...SECURE, pageSize: 3, users, rows: [ROOT, ...users.map((u) => userRow(u.name))] });
+    const doc = await runAudit(ctx, parseAuditFlags({ check: ['user-direct-policies'], format: 'json' }, false));
+    expect(doc.accounts[0]?.checks[0]?.resources).toHaveLength(7);
+    expect(sent.filter((op) => op === 'GetAccountAuthorizationDetails')).toHaveLength(3 + 2); // users in 3 pages; groups and customer policies in 1 each
   });
 
   it('AccessDenied makes only the affected checks error, naming the missing action', async () => {

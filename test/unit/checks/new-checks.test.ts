@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../../src/commands/audit.js';
 import { parseAuditFlags } from '../../../src/commands/audit-options.js';
+import { parsePolicyDocument } from '../../../src/audit/sources.js';
 import { trustsEveryone } from '../../../src/checks/roles.js';
 import { auditContext, SECURE, type Scenario } from '../../support/audit-fixture.js';
 
@@ -89,5 +90,15 @@ describe('role-trust', () => {
 
   it('a Deny for "*" is not an opening', () => {
     expect(trustsEveryone({ Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' }] })).toBe(false);
+  });
+});
+
+describe('parsePolicyDocument', () => {
+  it('reads the URL-encoded documents IAM returns, and plain JSON as it is', () => {
+    const doc = { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::a%b/*' }] };
+    expect(parsePolicyDocument(encodeURIComponent(JSON.stringify(doc)))).toEqual(doc);
+    expect(parsePolicyDocument(JSON.stringify(doc))).toEqual(doc); // a literal % in it must not break decoding
+    expect(parsePolicyDocument('%7Bnot json')).toBeUndefined();
+    expect(parsePolicyDocument(undefined)).toBeUndefined();
   });
 });
