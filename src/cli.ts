@@ -130,7 +130,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
   program
     .command('audit')
     .description('Report, check by check, whether the account (or every account of the Organization) is secure. Read-only.')
-    .option('--format <format>', 'table (default), json or markdown')
+    .option('--format <format>', 'table (default), json, jsonl (a line per account as it is done, then a summary) or markdown')
     .option('--json', 'same as --format json')
     .option('--fail-on <severity>', 'exit 1 when a check of this severity or higher fails: critical, high, medium, low (default low)')
     .option('--check <id>', 'run only this check, repeatable (ids are listed below)', collect)

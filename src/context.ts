@@ -2,7 +2,7 @@
  * The one object through which commands and steps reach the outside world. Steps read `clients`, `clock`
  * and `fs`; only commands use `out` and `prompt`. Tests build it from fakes (test/support/context.ts).
  */
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsClients } from './aws/clients.js';
 import type { Output } from './io/output.js';
 import type { Prompter } from './io/prompter.js';
@@ -56,8 +56,8 @@ export type SignalSubscriber = (handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP
 
 export interface Context {
   clients: AwsClients;
-  /** Clients for another account, with credentials from sts:AssumeRole (audit --org). */
-  clientsFor(credentials: AwsCredentialIdentity): AwsClients;
+  /** Clients for another account, with credentials from sts:AssumeRole (audit --org), or a provider that renews them. */
+  clientsFor(credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider, accountId: string): AwsClients;
   /** How many AWS calls this process has made so far (audit --verbose reports it). */
   awsCallCount(): number;
   /** Of those, how many needed more than one attempt (throttled, dropped, 5xx), and the attempts in all. */

@@ -46,7 +46,8 @@ export function checkGlobalOptions(globals: GlobalOptions): void {
 export function verboseCallLogger(out: Output): AwsCallListener {
   return (c) =>
     out.debug(
-      `aws ${c.service}:${c.operation} ${Math.round(c.durationMs)}ms ${c.outcome}${c.attempts > 1 ? ` (${c.attempts} attempts)` : ''}`,
+      `aws ${c.service}:${c.operation} ${Math.round(c.durationMs)}ms ${c.outcome}${c.attempts > 1 ? ` (${c.attempts} attempts)` : ''}` +
+        (c.account ? ` [account ${c.account}]` : ''),
     );
 }
 
@@ -71,7 +72,7 @@ export async function createContext(
   const settings = { region, endpointUrl: globals.endpointUrl, onCall, ...clientOptions };
   return {
     clients: createAwsClients({ ...settings, profile: globals.profile }),
-    clientsFor: (credentials) => createAwsClients({ ...settings, credentials }),
+    clientsFor: (credentials, account) => createAwsClients({ ...settings, credentials, account }),
     awsCallCount: () => calls,
     awsRetries: () => ({ retried, attempts }),
     out,

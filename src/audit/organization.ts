@@ -14,6 +14,31 @@ export interface OrganizationAuditOptions {
   concurrency: number;
   /** Only these account ids (--accounts). */
   accounts?: string[];
+  /** Called as soon as each account's audit is done (--format jsonl prints it there and then). */
+  onAccount?: (audit: AccountAudit) => void;
+}
+
+/** Refresh an assumed role's credentials this long before they expire, so no call is made with stale ones. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+
+/**
+ * Credentials for a member account that renew themselves: the SDK calls this provider for every request and the
+ * role is assumed again when the current session is about to expire, so an audit may outlive one session.
+ */
+export function assumedRoleCredentials(
+  assume: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>,
+  now: () => Date,
+  first: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date },
+): () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }> {
+  let current = first;
+  let renewing: Promise<typeof first> | undefined;
+  return async () => {
+    const expiresSoon = current.expiration && current.expiration.getTime() - now().getTime() < REFRESH_BEFORE_MS;
+    if (!expiresSoon) return current;
+    renewing ??= assume().finally(() => (renewing = undefined));
+    current = await renewing;
+    return current;
+  };
 }
 
 const NOT_IN_ORGANIZATION = '--org: this account is not in an AWS Organization.';
@@ -58,11 +83,20 @@ export async function auditOrganization(
     targets = options.accounts;
   }
   let done = 0;
-  ctx.out.progress(`Auditing ${targets.length} accounts…`);
+  let failed = 0;
+  let inFlight = 0;
+  const progress = () =>
+    ctx.out.progress(`Audited ${done}/${targets.length} accounts (${failed} could not be audited, ${inFlight} in flight)`);
+  progress();
   const results = await mapConcurrent(targets, options.concurrency, async (accountId) => {
+    inFlight += 1;
+    progress();
     const audit = await auditMember(ctx, caller, accountId, checks, settings, options.roleName);
+    inFlight -= 1;
     done += 1;
-    ctx.out.progress(`Audited ${done}/${targets.length} accounts`);
+    if (audit.error) failed += 1;
+    progress();
+    options.onAccount?.(audit);
     return audit;
   });
   ctx.out.progress(undefined);
@@ -84,13 +118,17 @@ async function auditMember(
   // The caller's own account is audited with its own credentials: there may be no role to assume into it.
   if (accountId === caller.accountId) return auditAccount(ctx, { ...caller, organization }, checks, settings);
   const roleArn = `arn:${caller.partition}:iam::${accountId}:role/${roleName}`;
-  let clients;
-  try {
+  const assume = async () => {
     const { Credentials: c } = await ctx.clients.sts.send(
       new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'iam-bootstrap-audit', DurationSeconds: 900 }),
     );
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole returned no credentials for ${roleArn}`);
-    clients = ctx.clientsFor({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  };
+  let clients;
+  try {
+    // Assumed once up front, so that an account we cannot enter is reported at once; renewed when it runs out.
+    clients = ctx.clientsFor(assumedRoleCredentials(assume, () => ctx.clock.now(), await assume()), accountId);
   } catch (err) {
     // One unreachable account is an entry in the report, not the end of the audit.
     return {

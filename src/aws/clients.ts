@@ -7,7 +7,7 @@ import { AccountClient } from '@aws-sdk/client-account';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface AwsClients {
   iam: IAMClient;
@@ -26,6 +26,8 @@ export interface AwsCallRecord {
   /** "ok", or the error code */
   outcome: string;
   attempts: number;
+  /** The account the call went to, for clients of another account (audit --org). */
+  account?: string;
 }
 
 export type AwsCallListener = (call: AwsCallRecord) => void;
@@ -35,11 +37,13 @@ export interface ClientSettings {
   profile?: string;
   /** Send every call here (an emulator such as moto); the SDK's AWS_ENDPOINT_URL* variables work without it. */
   endpointUrl?: string;
-  /** Fixed credentials, e.g. from sts:AssumeRole; otherwise the SDK's default chain (with `profile`). */
-  credentials?: AwsCredentialIdentity;
+  /** Credentials from sts:AssumeRole (fixed, or a provider that renews them); otherwise the SDK's default chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   onCall?: AwsCallListener;
   /** Attempts per call, retries included (default 5). */
   maxAttempts?: number;
+  /** The account these clients act in, when it is not the caller's own (named in --verbose traces). */
+  account?: string;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -73,16 +77,16 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
       let client = analyzers.get(region);
       if (!client) {
         client = new AccessAnalyzerClient({ ...common, region });
-        instrument(client, `access-analyzer(${region})`, settings.onCall);
+        instrument(client, `access-analyzer(${region})`, settings.onCall, settings.account);
         analyzers.set(region, client);
       }
       return client;
     },
   };
-  instrument(clients.iam, 'iam', settings.onCall);
-  instrument(clients.sts, 'sts', settings.onCall);
-  instrument(clients.organizations, 'organizations', settings.onCall);
-  instrument(clients.account, 'account', settings.onCall);
+  instrument(clients.iam, 'iam', settings.onCall, settings.account);
+  instrument(clients.sts, 'sts', settings.onCall, settings.account);
+  instrument(clients.organizations, 'organizations', settings.onCall, settings.account);
+  instrument(clients.account, 'account', settings.onCall, settings.account);
   return clients;
 }
 
@@ -130,7 +134,8 @@ export async function resolveRegion(flag: string | undefined, profile: string | 
  * ("iam:CreateUser"), and the listener sees service, operation, duration and outcome — never parameters
  * or responses, which can hold secrets.
  */
-function instrument(client: InstrumentableClient, service: string, onCall: AwsCallListener | undefined): void {
+function instrument(client: InstrumentableClient, service: string, listener: AwsCallListener | undefined, account?: string): void {
+  const onCall = listener && account ? (c: AwsCallRecord) => listener({ ...c, account }) : listener;
   // The three clients share middleware typing in spirit but not in their generics; this cast is the price.
   (client.middlewareStack as unknown as IAMClient['middlewareStack']).add(
     (next, context) => async (args) => {

@@ -4,7 +4,7 @@ import { CHECK_IDS } from '../checks/registry.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { parseIntegerInRange } from '../lib/rules.js';
 
-export type AuditFormat = 'table' | 'json' | 'markdown';
+export type AuditFormat = 'table' | 'json' | 'jsonl' | 'markdown';
 
 export interface AuditFlags {
   format?: string;
@@ -45,8 +45,8 @@ function days(flag: string, text: string | undefined, fallback: number): number 
 /** `globalJson`: the global --json, which means --format json here too. */
 export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRequest {
   const format = flags.format ?? (flags.json || globalJson ? 'json' : 'table');
-  if (format !== 'table' && format !== 'json' && format !== 'markdown') {
-    throw new UsageError(`--format: unknown format "${format}"; choose table, json or markdown.`);
+  if (format !== 'table' && format !== 'json' && format !== 'jsonl' && format !== 'markdown') {
+    throw new UsageError(`--format: unknown format "${format}"; choose table, json, jsonl or markdown.`);
   }
   if ((flags.json || globalJson) && format !== 'json') throw new UsageError(`--json: conflicts with --format ${format}.`);
   const failOn = flags.failOn ?? 'low';

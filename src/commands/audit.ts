@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { auditOrganization } from '../audit/organization.js';
 import { auditDocument, auditExitCode, renderMarkdown, renderTable, type AuditDocument } from '../audit/report.js';
-import { auditAccount } from '../audit/run-audit.js';
+import { auditAccount, type AccountAudit } from '../audit/run-audit.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import type { GlobalOptions } from '../cli.js';
 import type { Context } from '../context.js';
@@ -34,9 +34,15 @@ export async function runAudit(ctx: Context, request: AuditRequest): Promise<Aud
     now: ctx.clock.now(),
   };
   const caller = await readIdentity(ctx);
-  const accounts = request.org
-    ? await auditOrganization(ctx, caller, checks, settings, request)
-    : [await auditAccount(ctx, caller, checks, settings)];
+  // jsonl: each account's document is printed the moment it is done, so a long --org audit shows results at once
+  // and a crash loses nothing already printed.
+  const onAccount = request.format === 'jsonl' ? (a: AccountAudit) => ctx.out.result(JSON.stringify({ type: 'account', ...a })) : undefined;
+  let accounts: AccountAudit[];
+  if (request.org) accounts = await auditOrganization(ctx, caller, checks, settings, { ...request, onAccount });
+  else {
+    accounts = [await auditAccount(ctx, caller, checks, settings)];
+    onAccount?.(accounts[0] as AccountAudit);
+  }
   const doc = auditDocument(accounts, settings.now);
   const { retried, attempts } = ctx.awsRetries();
   ctx.out.debug(
@@ -44,6 +50,9 @@ export async function runAudit(ctx: Context, request: AuditRequest): Promise<Aud
       (retried ? `; ${retried} retried (${attempts} attempts in all)` : '; none retried'),
   );
   if (request.format === 'json') ctx.out.document(doc);
+  else if (request.format === 'jsonl') {
+    ctx.out.result(JSON.stringify({ type: 'summary', schemaVersion: doc.schemaVersion, generatedAt: doc.generatedAt, summary: doc.summary }));
+  }
   else if (request.format === 'markdown') ctx.out.result(renderMarkdown(doc));
   else ctx.out.result(renderTable(ctx.out, doc));
   return doc;

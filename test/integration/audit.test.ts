@@ -147,5 +147,11 @@ describe.skipIf(noMoto)('audit against moto', () => {
     });
     expect(r.doc.summary).toMatchObject({ accounts: 4, accountErrors: 0 });
     expect(r.code).toBe(1);
+
+    // jsonl: a line per account as it is done, then the summary; each line a JSON document of its own.
+    const lines = await runCli(['audit', '--org', '--format', 'jsonl', '--concurrency', '2', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
+    const docs = lines.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(docs.map((d) => d.type)).toEqual(['account', 'account', 'account', 'account', 'summary']);
+    expect(docs[4].summary).toMatchObject({ accounts: 4, accountErrors: 0 });
   });
 });

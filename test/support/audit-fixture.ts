@@ -336,8 +336,7 @@ export function auditContext(sc: Scenario, json = false, members: Record<string,
   const clock = new FakeClock(NOW);
   const ctx: Context = {
     clients,
-    clientsFor: (credentials) => {
-      const id = credentials.accessKeyId.replace(/^ASIA/, '');
+    clientsFor: (_credentials, id) => {
       const member = members[id];
       if (!member) throw new Error(`no member scenario for ${id}`);
       const m = auditClients({ ...member, accountId: id });

@@ -3,6 +3,7 @@ import { runAudit } from '../../../src/commands/audit.js';
 import { parseAuditFlags } from '../../../src/commands/audit-options.js';
 import { auditExitCode, renderTable } from '../../../src/audit/report.js';
 import { RuntimeError, UsageError, describeError } from '../../../src/errors.js';
+import { assumedRoleCredentials } from '../../../src/audit/organization.js';
 import { auditContext, SECURE } from '../../support/audit-fixture.js';
 
 const MGMT = '111122223333';
@@ -76,5 +77,47 @@ describe('audit --org', () => {
     expect(text).toMatch(/Accounts:\n\s+account\s+result\s+failing checks/);
     expect(text).toMatch(/222222222222\s+23 pass, 1 fail, 0 error, 1 skip\s+account-alias/);
     expect(text).toMatch(/333333333333\s+could not audit\s+cannot assume/);
+  });
+
+  it('--format jsonl prints one JSON document per account as it is done, then a summary line', async () => {
+    const { ctx, stdout } = auditContext(management, false, members);
+    const lines: string[] = [];
+    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'jsonl' }, false));
+    lines.push(...stdout.join('').trimEnd().split('\n'));
+    expect(lines).toHaveLength(4); // three ACTIVE accounts, then the summary
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(parsed.slice(0, 3).map((p) => p.type)).toEqual(['account', 'account', 'account']);
+    expect(parsed.slice(0, 3).map((p) => p.accountId).sort()).toEqual([MGMT, '222222222222', '333333333333']);
+    expect(parsed[3]).toEqual({ type: 'summary', schemaVersion: 1, generatedAt: doc.generatedAt, summary: doc.summary });
+    expect(parsed.find((p) => p.accountId === '333333333333').error).toMatch(/cannot assume/);
+  });
+
+  it('a single account in jsonl: its line, then the summary', async () => {
+    const { ctx, stdout } = auditContext(SECURE);
+    await runAudit(ctx, parseAuditFlags({ format: 'jsonl' }, false));
+    expect(stdout.join('').trimEnd().split('\n').map((l) => JSON.parse(l).type)).toEqual(['account', 'summary']);
+  });
+});
+
+describe('assumed-role credentials', () => {
+  const creds = (n: number, expiresInMin: number, now: Date) => ({
+    accessKeyId: `ASIA${n}`,
+    secretAccessKey: 's',
+    sessionToken: 't',
+    expiration: new Date(now.getTime() + expiresInMin * 60_000),
+  });
+
+  it('are used as they are until five minutes before they expire, then renewed once however many calls ask', async () => {
+    let now = new Date('2026-06-01T12:00:00Z');
+    let assumed = 0;
+    const assume = async () => creds(++assumed + 1, 15, now);
+    const provider = assumedRoleCredentials(assume, () => now, creds(1, 15, now));
+    expect((await provider()).accessKeyId).toBe('ASIA1');
+    now = new Date(now.getTime() + 9 * 60_000); // 6 minutes left
+    expect((await provider()).accessKeyId).toBe('ASIA1');
+    now = new Date(now.getTime() + 2 * 60_000); // 4 minutes left: renew
+    const [a, b] = await Promise.all([provider(), provider()]);
+    expect([a.accessKeyId, b.accessKeyId]).toEqual(['ASIA2', 'ASIA2']);
+    expect(assumed).toBe(1);
   });
 });
