@@ -172,41 +172,12 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       ? [{ SerialNumber: `arn:aws:iam::${accountId}:mfa/root-account-mfa-device`, User: { Arn: `arn:aws:iam::${accountId}:root` } }]
       : [],
   }));
-  answer(iam.ListUsersCommand, 'ListUsers', () => ({ Users: users.map((u) => ({ UserName: u.name, Arn: `arn:aws:iam::${accountId}:user/${u.name}` })) }));
-  answer(iam.ListAttachedUserPoliciesCommand, 'ListAttachedUserPolicies', (i: iam.ListAttachedUserPoliciesRequest) => ({
-    AttachedPolicies: (users.find((u) => u.name === i.UserName)?.attached ?? []).map((PolicyArn) => ({ PolicyArn })),
-  }));
-  answer(iam.ListUserPoliciesCommand, 'ListUserPolicies', (i: iam.ListUserPoliciesRequest) => ({
-    PolicyNames: Object.keys(users.find((u) => u.name === i.UserName)?.inline ?? {}),
-  }));
-  answer(iam.GetUserPolicyCommand, 'GetUserPolicy', (i: iam.GetUserPolicyRequest) => ({
-    PolicyDocument: enc(users.find((u) => u.name === i.UserName)?.inline?.[i.PolicyName ?? ''] ?? {}),
-  }));
-  answer(iam.ListGroupsForUserCommand, 'ListGroupsForUser', (i: iam.ListGroupsForUserRequest) => ({
-    Groups: (users.find((u) => u.name === i.UserName)?.groups ?? []).map((GroupName) => ({ GroupName })),
-  }));
   answer(iam.GetLoginProfileCommand, 'GetLoginProfile', (i: iam.GetLoginProfileRequest) => {
     if (!sc.loginProfiles?.includes(i.UserName ?? '')) throw new iam.NoSuchEntityException({ message: 'no login profile', $metadata: {} });
     return { LoginProfile: { UserName: i.UserName, CreateDate: NOW } };
   });
   answer(iam.ListMFADevicesCommand, 'ListMFADevices', (i: iam.ListMFADevicesRequest) => ({
     MFADevices: (sc.mfaDevices?.[i.UserName ?? ''] ?? []).map((SerialNumber) => ({ SerialNumber, UserName: i.UserName, EnableDate: NOW })),
-  }));
-  answer(iam.ListGroupsCommand, 'ListGroups', () => ({ Groups: groups.map((g) => ({ GroupName: g.name })) }));
-  answer(iam.ListAttachedGroupPoliciesCommand, 'ListAttachedGroupPolicies', (i: iam.ListAttachedGroupPoliciesRequest) => ({
-    AttachedPolicies: (groups.find((g) => g.name === i.GroupName)?.attached ?? []).map((PolicyArn) => ({ PolicyArn })),
-  }));
-  answer(iam.ListGroupPoliciesCommand, 'ListGroupPolicies', (i: iam.ListGroupPoliciesRequest) => ({
-    PolicyNames: Object.keys(groups.find((g) => g.name === i.GroupName)?.inline ?? {}),
-  }));
-  answer(iam.GetGroupPolicyCommand, 'GetGroupPolicy', (i: iam.GetGroupPolicyRequest) => ({
-    PolicyDocument: enc(groups.find((g) => g.name === i.GroupName)?.inline?.[i.PolicyName ?? ''] ?? {}),
-  }));
-  answer(iam.ListPoliciesCommand, 'ListPolicies', () => ({
-    Policies: policies.map((p) => ({ PolicyName: p.name, Arn: `arn:aws:iam::${accountId}:policy/${p.name}`, DefaultVersionId: 'v1', AttachmentCount: p.attachments ?? 0 })),
-  }));
-  answer(iam.GetPolicyVersionCommand, 'GetPolicyVersion', (i: iam.GetPolicyVersionRequest) => ({
-    PolicyVersion: { Document: enc(policies.find((p) => i.PolicyArn?.endsWith(`/${p.name}`))?.document ?? {}) },
   }));
   answer(iam.ListEntitiesForPolicyCommand, 'ListEntitiesForPolicy', (i: iam.ListEntitiesForPolicyRequest) => {
     if (i.PolicyArn?.endsWith('/AWSCloudShellFullAccess')) {
@@ -280,9 +251,6 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       ...(start + size < all.length ? { Marker: String(start + size) } : {}),
     };
   });
-  answer(iam.ListRolesCommand, 'ListRoles', () => ({
-    Roles: (sc.roles ?? []).map((r) => ({ RoleName: r.name, Arn: `arn:aws:iam::${accountId}:role/${r.name}`, AssumeRolePolicyDocument: enc(r.trust), Path: '/', RoleId: 'x', CreateDate: NOW })),
-  }));
   answer(iam.ListServerCertificatesCommand, 'ListServerCertificates', () => ({
     ServerCertificateMetadataList: (sc.certificates ?? []).map((c) => ({
       ServerCertificateName: c.name, Arn: `arn:aws:iam::${accountId}:server-certificate/${c.name}`, Expiration: c.expiration,
