@@ -45,8 +45,6 @@ export interface FileSystem {
   inspectTarget(path: string): Promise<TargetState>;
   /** Creates `path` exclusively (or takes over a leftover reservation); throws RuntimeError naming the reason. */
   reserve(path: string): Promise<ReservedFile>;
-  /** Whether anything (a file, a folder, a link) is at `path`. */
-  exists(path: string): Promise<boolean>;
   /** Standard input, for --password-stdin, reading at most `maxBytes`. */
   readStdin(maxBytes: number): Promise<StdinText>;
 }

@@ -145,8 +145,5 @@ async function readStdin(maxBytes: number): Promise<StdinText> {
 export const nodeFileSystem: FileSystem = {
   inspectTarget,
   reserve,
-  async exists(path) {
-    return lstat(path).then(() => true, () => false);
-  },
   readStdin,
 };

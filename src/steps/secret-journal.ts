@@ -53,11 +53,6 @@ export function readPending(tags: Tag[] | undefined): PendingSecrets {
   };
 }
 
-/** How many journal tags a user carries now (they count against IAM's 50 tags per user). */
-export function journalTagCount(tags: Tag[] | undefined): number {
-  return (tags ?? []).filter((t) => JOURNAL_TAGS.includes(t.Key ?? '')).length;
-}
-
 export async function markPasswordPending(ctx: Context, userName: string, file: string | undefined): Promise<void> {
   await tag(ctx, userName, { Key: PENDING_PASSWORD_TAG, Value: `pending${fileSuffix('pending', file)}` });
 }
