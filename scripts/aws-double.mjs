@@ -4,6 +4,7 @@
 // account (asked of moto with the caller's own credentials) and per region (from the request's signature scope).
 // Shared by the integration tests and `npm run demo`.
 import { createServer, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 /** The 17 regions AWS enables by default in a new account (opt-in regions are off until enabled). */
 export const DEFAULT_REGIONS = [
@@ -27,12 +28,21 @@ function answer(res, status, body, errorType) {
   res.end(JSON.stringify(body));
 }
 
+/** The operation a request asks for: query protocol (`Action=` in the body), JSON (`X-Amz-Target`), else the path. */
+function operationOf(req, body) {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop();
+  return /(?:^|&)Action=(\w+)/.exec(body.toString('latin1'))?.[1] ?? `${req.method} ${req.url}`;
+}
+
 /**
  * @param {string} motoUrl
- * @param {{ regions?: string[] }} [options]
+ * @param {{ regions?: string[], onForwarded?: (exchange: { operation: string, status: number, started: number, ended: number }) => void }} [options]
+ *   onForwarded: told of each request moto answered and how long moto took (`npm run bench` uses it to tell
+ *   the emulator's time from ours).
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
-export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS } = {}) {
+export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onForwarded } = {}) {
   const moto = new URL(motoUrl);
   /** account id → region → analyzers */
   const analyzers = new Map();
@@ -43,11 +53,13 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS } = {}
 
   const forward = (req, body, res, headers = req.headers, path = req.url, method = req.method) =>
     new Promise((resolve) => {
+      const started = performance.now();
       const upstream = request({ host: moto.hostname, port: moto.port, method, path, headers }, (answerStream) => {
         const parts = [];
         answerStream.on('data', (c) => parts.push(c));
         answerStream.on('end', () => {
           const whole = Buffer.concat(parts);
+          onForwarded?.({ operation: operationOf(req, body), status: answerStream.statusCode ?? 0, started, ended: performance.now() });
           if (res) {
             res.writeHead(answerStream.statusCode ?? 500, answerStream.headers);
             res.end(whole);

@@ -2,7 +2,7 @@
  * The command-line contract. This module only declares options and routes; each command is imported when it
  * runs, so `--help` and `--version` never load the AWS SDK.
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './lib/version.js';
 import { Command, Option } from 'commander';
 import { SecretRegistry } from './lib/secrets.js';
 
@@ -24,14 +24,18 @@ Exit codes:
        audit: nothing failed, but a check or account could not be evaluated
   130  interrupted (Ctrl-C) or the plan was declined`;
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** "a, b, c" over as many indented lines as it takes to stay within `width` columns. */
+const REPORT_FORMATS_HELP = `
+Report formats (--report <format>=<path>, each file written whole or not at all):
+  html      one self-contained page (no script, nothing fetched); an Organization as a grid
+  junit     JUnit XML for CI test reporters: a testsuite per account, a testcase per check
+  ocsf      OCSF 1.8.0 Compliance Finding (class 2003) objects as JSON Lines, for Security Lake and SIEMs
+  json      the same document as --format json
+  markdown  the same text as --format markdown
+  csv       a row per check and account, RFC 4180, with a header row`;
+
 function wrapList(items: string[], indent: string, width: number): string {
   const lines: string[] = [];
   let line = '';
@@ -141,7 +145,11 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--role-name <name>', 'with --org: the role to assume in each account (default OrganizationAccountAccessRole)')
     .option('--concurrency <n>', 'with --org: accounts audited at once, 1-64 (default 8)')
     .option('--accounts <ids>', 'with --org: only these account ids, comma-separated')
-    .addHelpText('after', `\nChecks:\n${wrapList(AUDIT_CHECK_IDS, '  ', 80)}\n${EXIT_CODES_HELP}`)
+    .option('--report <format>=<path>', 'also write the report to a file, repeatable: html, junit, ocsf, json, markdown or csv', collect)
+    .option('--force', 'with --report: replace a report file that already exists')
+    .option('--security-hub', "send the findings to AWS Security Hub in the audited account's region (the only write audit makes)")
+    .option('--security-hub-account <id>', 'with --security-hub: send every account\'s findings to this one (aggregator) account')
+    .addHelpText('after', `\nChecks:\n${wrapList(AUDIT_CHECK_IDS, '  ', 80)}\n${REPORT_FORMATS_HELP}\n${EXIT_CODES_HELP}`)
     .action(async (_opts, command: Command) => {
       const { runAuditCommand } = await import('./commands/audit.js');
       return runAuditCommand(command, secrets);

@@ -47,6 +47,10 @@ export interface FileSystem {
   reserve(path: string): Promise<ReservedFile>;
   /** Standard input, for --password-stdin, reading at most `maxBytes`. */
   readStdin(maxBytes: number): Promise<StdinText>;
+  /** Reads only: why a report cannot be written at `path` (exists without `replace`, folder missing or read-only). */
+  checkReportTarget(path: string, replace: boolean): Promise<string | undefined>;
+  /** Writes a report whole or not at all (temp file + rename in the same folder); RuntimeError naming the reason. */
+  writeAtomically(path: string, data: string, replace: boolean): Promise<void>;
 }
 
 /** The signals that stop a run: the handler runs once per signal; the function returned removes it. */

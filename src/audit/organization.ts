@@ -1,6 +1,7 @@
 /** audit --org: every ACTIVE account of the Organization, each through an assumed role, a few at a time. */
 import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../aws/clients.js';
 import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
 import { RuntimeError, UsageError, isAwsError } from '../errors.js';
@@ -14,8 +15,11 @@ export interface OrganizationAuditOptions {
   concurrency: number;
   /** Only these account ids (--accounts). */
   accounts?: string[];
-  /** Called as soon as each account's audit is done (--format jsonl prints it there and then). */
-  onAccount?: (audit: AccountAudit) => void;
+  /**
+   * Called as soon as each account's audit is done, with the clients that act in it (--format jsonl prints it
+   * there and then; --security-hub sends its findings with those clients).
+   */
+  onAccount?: (audit: AccountAudit, clients: AwsClients) => void;
 }
 
 /** Refresh an assumed role's credentials this long before they expire, so no call is made with stale ones. */
@@ -91,12 +95,12 @@ export async function auditOrganization(
   const results = await mapConcurrent(targets, options.concurrency, async (accountId) => {
     inFlight += 1;
     progress();
-    const audit = await auditMember(ctx, caller, accountId, checks, settings, options.roleName);
+    const { audit, clients } = await auditMember(ctx, caller, accountId, checks, settings, options.roleName);
     inFlight -= 1;
     done += 1;
     if (audit.error) failed += 1;
     progress();
-    options.onAccount?.(audit);
+    options.onAccount?.(audit, clients);
     return audit;
   });
   ctx.out.progress(undefined);
@@ -110,13 +114,13 @@ async function auditMember(
   checks: Check[],
   settings: AuditSettings,
   roleName: string,
-): Promise<AccountAudit> {
+): Promise<{ audit: AccountAudit; clients: AwsClients }> {
   const organization = {
     ...caller.organization,
     role: accountId === caller.organization.managementAccountId ? ('management' as const) : ('member' as const),
   };
   // The caller's own account is audited with its own credentials: there may be no role to assume into it.
-  if (accountId === caller.accountId) return auditAccount(ctx, { ...caller, organization }, checks, settings);
+  if (accountId === caller.accountId) return { audit: await auditAccount(ctx, { ...caller, organization }, checks, settings), clients: ctx.clients };
   const roleArn = `arn:${caller.partition}:iam::${accountId}:role/${roleName}`;
   const assume = async () => {
     const { Credentials: c } = await ctx.clients.sts.send(
@@ -131,14 +135,15 @@ async function auditMember(
     clients = ctx.clientsFor(assumedRoleCredentials(assume, () => ctx.clock.now(), await assume()), accountId);
   } catch (err) {
     // One unreachable account is an entry in the report, not the end of the audit.
-    return {
+    const audit = {
       accountId,
       alias: null,
       error: `cannot assume ${roleArn}: ${explainFailure(err)}`,
       checks: [],
       summary: { pass: 0, fail: 0, skip: 0, error: 0 },
     };
+    return { audit, clients: ctx.clients };
   }
   const identity: AccountIdentity = { accountId, callerArn: roleArn, isRoot: false, partition: caller.partition, organization };
-  return auditAccount({ ...ctx, clients }, identity, checks, settings);
+  return { audit: await auditAccount({ ...ctx, clients }, identity, checks, settings), clients };
 }

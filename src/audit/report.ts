@@ -34,7 +34,7 @@ export function auditExitCode(doc: AuditDocument, failOn: Severity): number {
   return ExitCode.ok;
 }
 
-const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'pass', 'skip'];
+export const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'pass', 'skip'];
 
 /** Checks whose fix no API has: only a person signed in as root can make them pass. */
 export const CONSOLE_ONLY_CHECKS = ['root-mfa', 'root-hardware-mfa'];
@@ -49,11 +49,11 @@ export function consoleOnlyNote(doc: AuditDocument): string | undefined {
   return `Only console-only root items fail (${failing.join(', ')}): no API can fix them; sign in as the root user and follow the fix above.`;
 }
 
-function label(a: AccountAudit): string {
+export function label(a: AccountAudit): string {
   return a.alias ? `${a.accountId} (${a.alias})` : a.accountId;
 }
 
-function summaryLine(c: StatusCounts): string {
+export function summaryLine(c: StatusCounts): string {
   return `${c.pass} pass, ${c.fail} fail, ${c.error} error, ${c.skip} skip`;
 }
 

@@ -6,6 +6,7 @@ import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
 import { AccountClient } from '@aws-sdk/client-account';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -17,6 +18,8 @@ export interface AwsClients {
   account: AccountClient;
   /** IAM Access Analyzer is regional: one client per region, made on first use. */
   accessAnalyzer(region: string): AccessAnalyzerClient;
+  /** AWS Security Hub in the tool's region: audit --security-hub, the only write audit makes. */
+  securityHub: SecurityHubClient;
 }
 
 export interface AwsCallRecord {
@@ -55,7 +58,7 @@ const MAX_ATTEMPTS = 5;
  */
 export const READ_ONLY_MAX_ATTEMPTS = 10;
 
-type InstrumentableClient = IAMClient | STSClient | OrganizationsClient | AccountClient | AccessAnalyzerClient;
+type InstrumentableClient = IAMClient | STSClient | OrganizationsClient | AccountClient | AccessAnalyzerClient | SecurityHubClient;
 
 export function createAwsClients(settings: ClientSettings): AwsClients {
   const common = {
@@ -73,6 +76,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     sts: new STSClient(common),
     organizations: new OrganizationsClient(common),
     account: new AccountClient(common),
+    securityHub: new SecurityHubClient(common),
     accessAnalyzer(region) {
       let client = analyzers.get(region);
       if (!client) {
@@ -87,6 +91,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
   instrument(clients.sts, 'sts', settings.onCall, settings.account);
   instrument(clients.organizations, 'organizations', settings.onCall, settings.account);
   instrument(clients.account, 'account', settings.onCall, settings.account);
+  instrument(clients.securityHub, 'securityhub', settings.onCall, settings.account);
   return clients;
 }
 
@@ -108,6 +113,7 @@ export function withAbortSignal(clients: AwsClients, signal: AbortSignal): AwsCl
     sts: wrap(clients.sts),
     organizations: wrap(clients.organizations),
     account: wrap(clients.account),
+    securityHub: wrap(clients.securityHub),
     accessAnalyzer: (region) => wrap(clients.accessAnalyzer(region)),
   };
 }

@@ -1,10 +1,20 @@
 /** audit's flags → validated settings; every problem is a UsageError (exit 2) naming the flag. */
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { CHECK_IDS } from '../checks/registry.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { parseIntegerInRange } from '../lib/rules.js';
 
 export type AuditFormat = 'table' | 'json' | 'jsonl' | 'markdown';
+
+/** What `--report <format>=<path>` can write. */
+export const REPORT_FORMATS = ['html', 'junit', 'ocsf', 'json', 'markdown', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportRequest {
+  format: ReportFormat;
+  path: string;
+}
 
 export interface AuditFlags {
   format?: string;
@@ -18,6 +28,10 @@ export interface AuditFlags {
   roleName?: string;
   concurrency?: string;
   accounts?: string;
+  report?: string[];
+  force?: boolean;
+  securityHub?: boolean;
+  securityHubAccount?: string;
 }
 
 export interface AuditRequest {
@@ -31,6 +45,11 @@ export interface AuditRequest {
   roleName: string;
   concurrency: number;
   accounts?: string[];
+  /** Files to write besides stdout (--report), replaced only with --force. */
+  reports: ReportRequest[];
+  force: boolean;
+  /** --security-hub: import the findings; `account` sends them all to one aggregator account. */
+  securityHub?: { account?: string };
 }
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
@@ -40,6 +59,18 @@ function days(flag: string, text: string | undefined, fallback: number): number 
   const n = parseIntegerInRange(text, 1, 3650);
   if (typeof n === 'string') throw new UsageError(`${flag}: "${text}" ${n}.`);
   return n;
+}
+
+/** "html=out/report.html" → the format and the path; the path may itself contain "=". */
+function parseReport(text: string): ReportRequest {
+  const eq = text.indexOf('=');
+  const format = eq < 0 ? text : text.slice(0, eq);
+  const path = eq < 0 ? '' : text.slice(eq + 1);
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--report: unknown format "${format}" in "${text}"; write <format>=<path> with a format of ${REPORT_FORMATS.join(', ')}.`);
+  }
+  if (!path) throw new UsageError(`--report: "${text}" names no file; write ${format}=<path>.`);
+  return { format: format as ReportFormat, path };
 }
 
 /** `globalJson`: the global --json, which means --format json here too. */
@@ -75,7 +106,19 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
   if (!flags.org && (flags.roleName !== undefined || flags.concurrency !== undefined)) {
     throw new UsageError(`${flags.roleName !== undefined ? '--role-name' : '--concurrency'}: needs --org.`);
   }
+  const reports = (flags.report ?? []).map(parseReport);
+  const paths = reports.map((r) => resolve(r.path));
+  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (twice) throw new UsageError(`--report: ${twice} is named twice; each report needs its own file.`);
+  if (flags.force && !reports.length) throw new UsageError('--force: needs --report (it lets a report replace an existing file).');
+  if (flags.securityHubAccount !== undefined) {
+    if (!flags.securityHub) throw new UsageError('--security-hub-account: needs --security-hub.');
+    if (!/^\d{12}$/.test(flags.securityHubAccount)) throw new UsageError(`--security-hub-account: "${flags.securityHubAccount}" is not a 12-digit account id.`);
+  }
   return {
+    reports,
+    force: flags.force === true,
+    ...(flags.securityHub ? { securityHub: flags.securityHubAccount ? { account: flags.securityHubAccount } : {} } : {}),
     format,
     failOn: failOn as Severity,
     checks: [...new Set(checks)],

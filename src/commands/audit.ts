@@ -1,6 +1,8 @@
 /** `iam-bootstrap audit`: the account security report, for one account or a whole Organization. Read-only. */
 import type { Command } from 'commander';
 import { auditOrganization } from '../audit/organization.js';
+import { checkReportTargets, SecurityHubDelivery, writeReports } from '../audit/outputs.js';
+import type { AwsClients } from '../aws/clients.js';
 import { auditDocument, auditExitCode, renderMarkdown, renderTable, type AuditDocument } from '../audit/report.js';
 import { auditAccount, type AccountAudit } from '../audit/run-audit.js';
 import { ALL_CHECKS } from '../checks/registry.js';
@@ -19,12 +21,16 @@ export async function runAuditCommand(command: Command, secrets: SecretRegistry)
   const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'), {
     maxAttempts: READ_ONLY_MAX_ATTEMPTS,
   });
-  const doc = await runAudit(ctx, request);
-  const code = auditExitCode(doc, request.failOn);
+  const { doc, deliveryFailed } = await runAudit(ctx, request);
+  // A Security Hub import that did not happen is a runtime failure even when checks failed too: the operator
+  // asked for it and must not mistake "findings" for "findings delivered".
+  const code = deliveryFailed ? ExitCode.runtime : auditExitCode(doc, request.failOn);
   if (code !== ExitCode.ok) throw new ExitWith(code);
 }
 
-export async function runAudit(ctx: Context, request: AuditRequest): Promise<AuditDocument> {
+export async function runAudit(ctx: Context, request: AuditRequest): Promise<{ doc: AuditDocument; deliveryFailed: boolean }> {
+  // Report files that cannot be written stop the run here, before any AWS call.
+  await checkReportTargets(ctx, request.reports, request.force);
   const started = performance.now();
   const checks = ALL_CHECKS.filter((c) => request.checks.includes(c.id));
   const settings = {
@@ -36,18 +42,25 @@ export async function runAudit(ctx: Context, request: AuditRequest): Promise<Aud
   const caller = await readIdentity(ctx);
   // jsonl: each account's document is printed the moment it is done, so a long --org audit shows results at once
   // and a crash loses nothing already printed.
-  const onAccount = request.format === 'jsonl' ? (a: AccountAudit) => ctx.out.result(JSON.stringify({ type: 'account', ...a })) : undefined;
+  const region = await ctx.clients.iam.config.region();
+  const hub = request.securityHub ? new SecurityHubDelivery(ctx, caller, region, { ...request.securityHub, roleName: request.roleName }) : undefined;
+  const onAccount = (a: AccountAudit, clients: AwsClients) => {
+    if (request.format === 'jsonl') ctx.out.result(JSON.stringify({ type: 'account', ...a }));
+    hub?.send(a, clients);
+  };
   let accounts: AccountAudit[];
   if (request.org) accounts = await auditOrganization(ctx, caller, checks, settings, { ...request, onAccount });
   else {
     accounts = [await auditAccount(ctx, caller, checks, settings)];
-    onAccount?.(accounts[0] as AccountAudit);
+    onAccount(accounts[0] as AccountAudit, ctx.clients);
   }
   const doc = auditDocument(accounts, settings.now);
   const { retried, attempts } = ctx.awsRetries();
   ctx.out.debug(
     `audit: ${ctx.awsCallCount()} AWS calls in ${Math.round(performance.now() - started)} ms` +
-      (retried ? `; ${retried} retried (${attempts} attempts in all)` : '; none retried'),
+      (retried ? `; ${retried} retried (${attempts} attempts in all)` : '; none retried') +
+      // The process's peak resident memory so far (maxRSS is in KiB): what a CI runner or CloudShell must allow.
+      `; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
   );
   if (request.format === 'json') ctx.out.document(doc);
   else if (request.format === 'jsonl') {
@@ -55,5 +68,7 @@ export async function runAudit(ctx: Context, request: AuditRequest): Promise<Aud
   }
   else if (request.format === 'markdown') ctx.out.result(renderMarkdown(doc));
   else ctx.out.result(renderTable(ctx.out, doc));
-  return doc;
+  await writeReports(ctx, request, doc, { region, partition: caller.partition });
+  const delivered = hub ? await hub.finish() : true;
+  return { doc, deliveryFailed: !delivered };
 }

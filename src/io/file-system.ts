@@ -4,8 +4,9 @@
  * put in them. That is what turns every file problem into an exit 2 before the first change.
  */
 import { constants } from 'node:fs';
-import { access, lstat, open, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { access, link, lstat, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { RuntimeError } from '../errors.js';
 import type { FileSystem, ReservedFile, StdinText, TargetState } from '../context.js';
 
@@ -142,8 +143,52 @@ async function readStdin(maxBytes: number): Promise<StdinText> {
   return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
 }
 
+/** Can a report be written at `path`? The reason it cannot, or undefined. Reads only. */
+async function checkReportTarget(path: string, replace: boolean): Promise<string | undefined> {
+  const existing = await lstat(path).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : err));
+  if (existing instanceof Error) return `cannot use ${path}: ${fileErrorReason(existing)}`;
+  if (existing?.isDirectory()) return `${path} is a folder`;
+  if (existing && !replace) return `${path} already exists; add --force to replace it`;
+  const folder = dirname(path);
+  const folderStat = await stat(folder).catch(() => undefined);
+  if (!folderStat) return `the folder ${folder} does not exist`;
+  if (!folderStat.isDirectory()) return `${folder} is not a folder`;
+  try {
+    await access(folder, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    return `the folder ${folder} is not writable: ${fileErrorReason(err)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes `path` whole or not at all: the data goes to a new file beside it, is flushed, then takes the name —
+ * rename() when replacing, link() otherwise, which fails rather than replace a file that appeared meanwhile.
+ */
+async function writeAtomically(path: string, data: string, replace: boolean): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, RESERVE_FLAGS, 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (replace) await rename(temp, path);
+    else await link(temp, path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RuntimeError(code === 'EEXIST' && !replace ? `${path} appeared while the audit ran; add --force to replace it` : `cannot write ${path}: ${fileErrorReason(err)}`);
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
 export const nodeFileSystem: FileSystem = {
   inspectTarget,
   reserve,
   readStdin,
+  checkReportTarget,
+  writeAtomically,
 };

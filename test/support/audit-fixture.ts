@@ -4,6 +4,7 @@
  */
 import * as analyzer from '@aws-sdk/client-accessanalyzer';
 import * as account from '@aws-sdk/client-account';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import * as iam from '@aws-sdk/client-iam';
 import * as org from '@aws-sdk/client-organizations';
 import * as sts from '@aws-sdk/client-sts';
@@ -106,6 +107,7 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     sts: new sts.STSClient({ region: 'us-east-1' }),
     organizations: new org.OrganizationsClient({ region: 'us-east-1' }),
     account: new account.AccountClient({ region: 'us-east-1' }),
+    securityHub: new SecurityHubClient({ region: 'us-east-1' }),
     accessAnalyzer: (region) => {
       let client = analyzerClients.get(region);
       if (!client) {

@@ -4,6 +4,7 @@
  */
 import * as analyzer from '@aws-sdk/client-accessanalyzer';
 import * as account_ from '@aws-sdk/client-account';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import * as iam from '@aws-sdk/client-iam';
 import * as org from '@aws-sdk/client-organizations';
 import * as sts from '@aws-sdk/client-sts';
@@ -314,6 +315,7 @@ export function fakeAws(fake = new FakeAccount()): FakeAws {
     sts: wire(new sts.STSClient({ region: 'us-east-1' }), sts, 'us-east-1'),
     organizations: wire(new org.OrganizationsClient({ region: 'us-east-1' }), org, 'us-east-1'),
     account: wire(new account_.AccountClient({ region: 'us-east-1' }), account_, 'us-east-1'),
+    securityHub: new SecurityHubClient({ region: 'us-east-1' }),
     accessAnalyzer: (region) => {
       if (!analyzers.has(region)) analyzers.set(region, wire(new analyzer.AccessAnalyzerClient({ region }), analyzer, region));
       return analyzers.get(region) as analyzer.AccessAnalyzerClient;

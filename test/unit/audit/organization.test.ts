@@ -24,7 +24,7 @@ const members = { '222222222222': { ...SECURE, aliases: [] } };
 describe('audit --org', () => {
   it('audits every ACTIVE account, the own one with its own credentials, and reports an unreachable one as an error entry', async () => {
     const { ctx, sent, memberCalls } = auditContext(management, true, members);
-    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json' }, false));
+    const { doc } = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json' }, false));
     expect(doc.accounts.map((a) => a.accountId)).toEqual([MGMT, '222222222222', '333333333333']);
     const [own, member, unreachable] = doc.accounts;
     expect(own?.checks.find((c) => c.id === 'root-credentials-management')?.status).toBe('pass');
@@ -39,7 +39,7 @@ describe('audit --org', () => {
 
   it('audits only --accounts, with the named role', async () => {
     const { ctx, sent } = auditContext(management, true, members);
-    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json', accounts: '222222222222', roleName: 'Auditor' }, false));
+    const { doc } = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json', accounts: '222222222222', roleName: 'Auditor' }, false));
     expect(doc.accounts.map((a) => a.accountId)).toEqual(['222222222222']);
     expect(sent).toContain('AssumeRole');
   });
@@ -72,7 +72,7 @@ describe('audit --org', () => {
 
   it('shows an accounts × failing checks table', async () => {
     const { ctx } = auditContext(management, false, members);
-    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'table' }, false));
+    const { doc } = await runAudit(ctx, parseAuditFlags({ org: true, format: 'table' }, false));
     const text = renderTable(ctx.out, doc);
     expect(text).toMatch(/Accounts:\n\s+account\s+result\s+failing checks/);
     expect(text).toMatch(/222222222222\s+23 pass, 1 fail, 0 error, 1 skip\s+account-alias/);
@@ -82,7 +82,7 @@ describe('audit --org', () => {
   it('--format jsonl prints one JSON document per account as it is done, then a summary line', async () => {
     const { ctx, stdout } = auditContext(management, false, members);
     const lines: string[] = [];
-    const doc = await runAudit(ctx, parseAuditFlags({ org: true, format: 'jsonl' }, false));
+    const { doc } = await runAudit(ctx, parseAuditFlags({ org: true, format: 'jsonl' }, false));
     lines.push(...stdout.join('').trimEnd().split('\n'));
     expect(lines).toHaveLength(4); // three ACTIVE accounts, then the summary
     const parsed = lines.map((l) => JSON.parse(l));

@@ -29,7 +29,7 @@ describe('audit run', () => {
     const callsFor = async (n: number) => {
       const users = Array.from({ length: n }, (_, i) => ({ name: `u${i}`, groups: ['Administrators'] }));
       const { ctx, sent } = auditContext({ ...SECURE, users, rows: [ROOT, ...users.map((u) => userRow(u.name, { mfa_active: 'true' }))] });
-      const doc = await runAudit(ctx, all());
+      const { doc } = await runAudit(ctx, all());
       expect(doc.accounts[0]?.checks.find((c) => c.id === 'admin-mfa')?.status).toBe('pass');
       return sent.length;
     };
@@ -41,14 +41,14 @@ describe('audit run', () => {
   it('follows the Marker through pages smaller than MaxItems, and loses no entity', async () => {
     const users = Array.from({ length: 7 }, (_, i) => ({ name: `u${i}`, attached: [ADMIN_ACCESS] }));
     const { ctx, sent } = auditContext({ ...SECURE, pageSize: 3, users, rows: [ROOT, ...users.map((u) => userRow(u.name))] });
-    const doc = await runAudit(ctx, parseAuditFlags({ check: ['user-direct-policies'], format: 'json' }, false));
+    const { doc } = await runAudit(ctx, parseAuditFlags({ check: ['user-direct-policies'], format: 'json' }, false));
     expect(doc.accounts[0]?.checks[0]?.resources).toHaveLength(7);
     expect(sent.filter((op) => op === 'GetAccountAuthorizationDetails')).toHaveLength(3 + 2); // users in 3 pages; groups and customer policies in 1 each
   });
 
   it('AccessDenied makes only the affected checks error, naming the missing action', async () => {
     const { ctx } = auditContext({ ...SECURE, denied: ['GenerateCredentialReport'] });
-    const doc = await runAudit(ctx, all());
+    const { doc } = await runAudit(ctx, all());
     const checks = doc.accounts[0]?.checks ?? [];
     const errors = checks.filter((c) => c.status === 'error');
     expect(errors.map((c) => c.id)).toEqual([
@@ -85,7 +85,7 @@ describe('audit run', () => {
 
   it('renders a markdown table for tickets, failures first', async () => {
     const { ctx } = auditContext({ ...SECURE, aliases: [] });
-    const doc = await runAudit(ctx, all('markdown'));
+    const { doc } = await runAudit(ctx, all('markdown'));
     const md = renderMarkdown(doc);
     expect(md).toContain('| Status | Severity | Check | Detail | Fix | References |');
     expect(md.split('\n').find((l) => l.startsWith('| ❌'))).toContain('`account-alias`');
@@ -102,7 +102,7 @@ describe('audit run', () => {
 });
 
 describe('exit codes', () => {
-  const docWith = async (sc: Scenario) => runAudit(auditContext(sc).ctx, all());
+  const docWith = async (sc: Scenario) => (await runAudit(auditContext(sc).ctx, all())).doc;
 
   it('1 when a check at or above --fail-on fails, else 0', async () => {
     const doc = await docWith({ ...SECURE, aliases: [] }); // account-alias: low

@@ -7,7 +7,7 @@ import { ADMIN_ACCESS, auditContext, daysAgo, ROOT, SECURE, userRow, type Scenar
 
 async function check(id: string, scenario: Scenario, flags: Record<string, string> = {}) {
   const { ctx } = auditContext(scenario);
-  const doc = await runAudit(ctx, parseAuditFlags({ check: [id], format: 'json', ...flags }, false));
+  const { doc } = await runAudit(ctx, parseAuditFlags({ check: [id], format: 'json', ...flags }, false));
   const result = doc.accounts[0]?.checks[0];
   if (!result) throw new Error('no result');
   return result;

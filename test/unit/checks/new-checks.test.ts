@@ -8,7 +8,7 @@ import { auditContext, SECURE, type Scenario } from '../../support/audit-fixture
 
 async function check(id: string, scenario: Scenario) {
   const { ctx, sent } = auditContext(scenario);
-  const doc = await runAudit(ctx, parseAuditFlags({ check: [id], format: 'json' }, false));
+  const { doc } = await runAudit(ctx, parseAuditFlags({ check: [id], format: 'json' }, false));
   return { ...doc.accounts[0]!.checks[0]!, sent };
 }
 

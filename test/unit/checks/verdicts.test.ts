@@ -10,7 +10,7 @@ import { auditContext, daysAgo, ROOT, SECURE, userRow, type Scenario } from '../
 
 async function check(id: string, scenario: Scenario) {
   const { ctx } = auditContext(scenario);
-  const doc = await runAudit(ctx, parseAuditFlags({ check: [id], format: 'json' }, false));
+  const { doc } = await runAudit(ctx, parseAuditFlags({ check: [id], format: 'json' }, false));
   return doc.accounts[0]!.checks[0]!;
 }
 

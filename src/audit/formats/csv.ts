@@ -1,0 +1,40 @@
+/** `--report csv=…`: one row per check and account, with a header row, quoted as RFC 4180 says. */
+import type { AuditDocument } from '../report.js';
+
+export const CSV_COLUMNS = [
+  'account_id',
+  'account_alias',
+  'check_id',
+  'title',
+  'severity',
+  'status',
+  'detail',
+  'resources',
+  'references',
+  'remediation',
+  'generated_at',
+] as const;
+
+/** A field is quoted when it holds a comma, a quote or a line break; quotes inside are doubled (RFC 4180 §2). */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * An account that could not be audited is one row with status `error` and the reason, so a spreadsheet of an
+ * Organization shows it rather than silently having fewer rows. Lists (resources, references) are joined with
+ * a space: ARNs and reference ids never contain one. Lines end in CRLF, as RFC 4180 specifies.
+ */
+export function renderCsv(doc: AuditDocument): string {
+  const rows: string[][] = [[...CSV_COLUMNS]];
+  for (const a of doc.accounts) {
+    if (a.error) {
+      rows.push([a.accountId, a.alias ?? '', '', 'Account could not be audited', '', 'error', a.error, '', '', '', doc.generatedAt]);
+      continue;
+    }
+    for (const c of a.checks) {
+      rows.push([a.accountId, a.alias ?? '', c.id, c.title, c.severity, c.status, c.detail, c.resources.join(' '), c.references.join(' '), c.remediation, doc.generatedAt]);
+    }
+  }
+  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}

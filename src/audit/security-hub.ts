@@ -1,0 +1,198 @@
+/**
+ * `audit --security-hub`: the audit's findings into AWS Security Hub as ASFF, with BatchImportFindings — the only
+ * write `audit` ever makes, and only with that flag. Each finding's Id is stable (tool, account, check), so a
+ * re-run updates the findings of the last run instead of adding new ones; CreatedAt is kept from the existing
+ * finding, UpdatedAt is this run's time.
+ *
+ * Security Hub accepts findings of an account's default product only from that account itself (its AwsAccountId
+ * must be the caller's). So each account's findings are sent with that account's own credentials; with
+ * --security-hub-account they all go to the one aggregator account, where AwsAccountId is the aggregator's and
+ * the audited account is named in the finding's resource, title and ProductFields.
+ */
+import {
+  BatchImportFindingsCommand,
+  DescribeHubCommand,
+  GetFindingsCommand,
+  type AwsSecurityFinding,
+  type AwsSecurityFindingFilters,
+  type SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import type { CheckResult, CheckStatus, Severity } from '../checks/types.js';
+import { awsErrorCode, awsFailureReason } from '../errors.js';
+import type { AccountAudit } from './run-audit.js';
+
+/** BatchImportFindings takes at most 100 findings per call. */
+export const IMPORT_BATCH_SIZE = 100;
+/** ASFF limits: Resources ≤ 32 entries, Title ≤ 256 characters, Description ≤ 1,024, Recommendation.Text ≤ 512. */
+const MAX_RESOURCES = 32;
+const MAX_TITLE = 256;
+const MAX_DESCRIPTION = 1024;
+const MAX_RECOMMENDATION = 512;
+
+const COMPLIANCE_STATUS: Record<CheckStatus, 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_AVAILABLE'> = {
+  pass: 'PASSED',
+  fail: 'FAILED',
+  error: 'WARNING',
+  skip: 'NOT_AVAILABLE',
+};
+const SEVERITY_LABEL: Record<Severity, 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW'> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
+
+export interface SecurityHubTarget {
+  /** The account the findings are imported into (the audited account, or the aggregator). */
+  accountId: string;
+  region: string;
+  partition: string;
+  client: SecurityHubClient;
+}
+
+export interface ImportOutcome {
+  /** The account whose findings these are. */
+  auditedAccountId: string;
+  target: string;
+  imported: number;
+  created: number;
+  updated: number;
+  /** "Id: ErrorCode ErrorMessage" for each finding Security Hub refused. */
+  failed: string[];
+}
+
+/** Security Hub is not enabled in the target account and region: nothing can be imported there. */
+export class SecurityHubNotEnabledError extends Error {
+  constructor(readonly target: { accountId: string; region: string }) {
+    super(
+      `Security Hub is not enabled in account ${target.accountId}, region ${target.region}: enable it ` +
+        `(aws securityhub enable-security-hub --region ${target.region}, in that account) and run the audit again, ` +
+        'or leave out --security-hub.',
+    );
+  }
+}
+
+const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+export function findingId(auditedAccountId: string, checkId: string): string {
+  return `iam-bootstrap/${auditedAccountId}/${checkId}`;
+}
+
+/** The ASFF resource type an ARN names (AwsIamUser, AwsIamRole, …), or Other. */
+function resourceType(arn: string): string {
+  const kind = /^arn:[^:]+:iam::\d*:(user|group|role|policy)\//.exec(arn)?.[1];
+  return kind ? `AwsIam${kind[0]?.toUpperCase()}${kind.slice(1)}` : 'Other';
+}
+
+export function toAsff(
+  audited: Pick<AccountAudit, 'accountId' | 'alias'>,
+  check: CheckResult,
+  target: Omit<SecurityHubTarget, 'client'>,
+  times: { createdAt: string; updatedAt: string },
+): AwsSecurityFinding {
+  const elsewhere = audited.accountId !== target.accountId;
+  const accountResource = { Type: 'AwsAccount', Id: `AWS::::Account:${audited.accountId}`, Partition: target.partition as 'aws', Region: target.region };
+  // The account itself first, then as many named resources as ASFF allows; the description says how many in all.
+  const named = check.resources.slice(0, MAX_RESOURCES - 1).map((arn) => ({ Type: resourceType(arn), Id: arn, Partition: target.partition as 'aws', Region: target.region }));
+  const more = check.resources.length > named.length ? ` (${check.resources.length} resources in all; the first ${named.length} are listed)` : '';
+  const severity = check.status === 'fail' || check.status === 'error' ? SEVERITY_LABEL[check.severity] : 'INFORMATIONAL';
+  const types = [
+    check.references.some((r) => r.startsWith('CIS '))
+      ? 'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark'
+      : 'Software and Configuration Checks/AWS Security Best Practices',
+  ];
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: findingId(audited.accountId, check.id),
+    ProductArn: `arn:${target.partition}:securityhub:${target.region}:${target.accountId}:product/${target.accountId}/default`,
+    GeneratorId: check.id,
+    AwsAccountId: target.accountId,
+    Types: types,
+    CreatedAt: times.createdAt,
+    UpdatedAt: times.updatedAt,
+    Severity: { Label: severity },
+    // Security Hub asks providers to send later changes of severity and types here.
+    FindingProviderFields: { Severity: { Label: severity }, Types: types },
+    Title: truncate(elsewhere ? `${check.title} (account ${audited.accountId})` : check.title, MAX_TITLE),
+    Description: truncate(`${check.detail}${more}`, MAX_DESCRIPTION),
+    ...(check.remediation ? { Remediation: { Recommendation: { Text: truncate(check.remediation, MAX_RECOMMENDATION) } } } : {}),
+    ProductFields: {
+      'iam-bootstrap/CheckId': check.id,
+      'iam-bootstrap/AuditedAccountId': audited.accountId,
+      ...(audited.alias ? { 'iam-bootstrap/AuditedAccountAlias': audited.alias } : {}),
+    },
+    Resources: [accountResource, ...named],
+    Compliance: {
+      Status: COMPLIANCE_STATUS[check.status],
+      ...(check.references.length ? { RelatedRequirements: check.references.slice(0, 32) } : {}),
+    },
+    Workflow: { Status: 'NEW' },
+    RecordState: 'ACTIVE',
+  };
+}
+
+/** When each of this tool's existing findings for the audited account was first created, by Id. */
+async function existingCreatedAt(target: SecurityHubTarget, auditedAccountId: string): Promise<Map<string, string>> {
+  const prefix = findingId(auditedAccountId, '');
+  const created = new Map<string, string>();
+  let NextToken: string | undefined;
+  do {
+    const page = await target.client.send(
+      new GetFindingsCommand({
+        Filters: {
+          Id: [{ Value: prefix, Comparison: 'PREFIX' }],
+          ProductArn: [{ Value: `arn:${target.partition}:securityhub:${target.region}:${target.accountId}:product/${target.accountId}/default`, Comparison: 'EQUALS' }],
+        } satisfies AwsSecurityFindingFilters,
+        MaxResults: 100,
+        NextToken,
+      }),
+    );
+    // The filter may be wider than asked (emulators ignore it); only our own Ids count.
+    for (const f of page.Findings ?? []) if (f.Id?.startsWith(prefix) && f.CreatedAt) created.set(f.Id, f.CreatedAt);
+    NextToken = page.NextToken || undefined;
+  } while (NextToken);
+  return created;
+}
+
+/** Is Security Hub enabled where the findings go? DescribeHub answers InvalidAccessException when it is not. */
+export async function ensureHubEnabled(target: SecurityHubTarget): Promise<void> {
+  try {
+    await target.client.send(new DescribeHubCommand({}));
+  } catch (err) {
+    if (awsErrorCode(err) === 'InvalidAccess') throw new SecurityHubNotEnabledError(target);
+    throw err;
+  }
+}
+
+/** Imports one account's findings in batches of 100; each batch's refused findings are reported, not fatal. */
+export async function importFindings(audit: AccountAudit, target: SecurityHubTarget, now: Date): Promise<ImportOutcome> {
+  await ensureHubEnabled(target);
+  const created = await existingCreatedAt(target, audit.accountId);
+  const updatedAt = now.toISOString();
+  const findings = audit.checks.map((c) =>
+    toAsff(audit, c, target, { createdAt: created.get(findingId(audit.accountId, c.id)) ?? updatedAt, updatedAt }),
+  );
+  const outcome: ImportOutcome = { auditedAccountId: audit.accountId, target: target.accountId, imported: 0, created: 0, updated: 0, failed: [] };
+  for (let i = 0; i < findings.length; i += IMPORT_BATCH_SIZE) {
+    const batch = findings.slice(i, i + IMPORT_BATCH_SIZE);
+    let answer;
+    try {
+      answer = await target.client.send(new BatchImportFindingsCommand({ Findings: batch }));
+    } catch (err) {
+      if (awsErrorCode(err) === 'InvalidAccess') throw new SecurityHubNotEnabledError(target);
+      throw err;
+    }
+    const refused = new Set((answer.FailedFindings ?? []).map((f) => f.Id));
+    for (const f of answer.FailedFindings ?? []) outcome.failed.push(`${f.Id}: ${f.ErrorCode ?? 'refused'} ${f.ErrorMessage ?? ''}`.trim());
+    for (const f of batch) {
+      if (refused.has(f.Id)) continue;
+      outcome.imported += 1;
+      if (created.has(f.Id as string)) outcome.updated += 1;
+      else outcome.created += 1;
+    }
+  }
+  return outcome;
+}
+
+/** "securityhub:BatchImportFindings failed: …" for a failed import, in the words the rest of the tool uses. */
+export function describeImportFailure(err: unknown): string {
+  if (err instanceof SecurityHubNotEnabledError) return err.message;
+  const call = (err as { $awsCall?: string }).$awsCall ?? 'securityhub';
+  if (awsErrorCode(err) === 'AccessDenied') return `missing permission ${call} (AccessDenied)`;
+  return `${call} failed: ${awsFailureReason(err)}`;
+}

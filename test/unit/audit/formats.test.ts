@@ -1,0 +1,171 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, csvField, renderCsv } from '../../../src/audit/formats/csv.js';
+import { HTML_CONTENT_SECURITY_POLICY, renderHtml } from '../../../src/audit/formats/html.js';
+import { renderJunit } from '../../../src/audit/formats/junit.js';
+import { OCSF_VERSION, renderOcsf } from '../../../src/audit/formats/ocsf.js';
+import { auditDocument } from '../../../src/audit/report.js';
+import { countStatuses, type AccountAudit } from '../../../src/audit/run-audit.js';
+import type { CheckResult } from '../../../src/checks/types.js';
+import { assertOcsfComplianceFinding } from '../../support/ocsf.js';
+
+const check = (over: Partial<CheckResult> & Pick<CheckResult, 'id' | 'status'>): CheckResult => ({
+  title: `Title of ${over.id}`,
+  severity: 'medium',
+  detail: `detail of ${over.id}`,
+  resources: [],
+  references: ['CIS 1.10', 'IAM.5'],
+  remediation: over.status === 'fail' ? `fix ${over.id}` : '',
+  ...over,
+});
+
+function account(accountId: string, checks: CheckResult[], alias: string | null = null): AccountAudit {
+  return { accountId, alias, error: null, checks, summary: countStatuses(checks) };
+}
+
+// Text a renderer must carry safely: markup, quotes, commas, line breaks, an ampersand, a control character.
+const NASTY = 'user <b>"x", y</b> & co\nsecond line\u0007';
+
+const ONE = auditDocument(
+  [
+    account('111122223333', [
+      check({ id: 'console-mfa', status: 'fail', severity: 'high', detail: NASTY, resources: ['arn:aws:iam::111122223333:user/a,b', 'arn:aws:iam::111122223333:user/c'] }),
+      check({ id: 'root-mfa', status: 'fail', severity: 'critical' }),
+      check({ id: 'access-analyzer', status: 'error', severity: 'low', detail: 'missing permission access-analyzer:ListAnalyzers (AccessDenied)' }),
+      check({ id: 'password-policy', status: 'pass' }),
+      check({ id: 'user-unused', status: 'skip', detail: 'no users' }),
+    ], 'prod-main'),
+  ],
+  new Date('2026-11-23T10:00:00.000Z'),
+);
+
+const ORG = auditDocument(
+  [
+    ...ONE.accounts,
+    account('222233334444', [check({ id: 'console-mfa', status: 'pass' }), check({ id: 'root-mfa', status: 'fail', severity: 'critical' })]),
+    { accountId: '333344445555', alias: null, error: 'cannot assume arn:aws:iam::333344445555:role/OrganizationAccountAccessRole: AccessDenied', checks: [], summary: countStatuses([]) },
+  ],
+  new Date('2026-11-23T10:00:00.000Z'),
+);
+
+describe('csv report', () => {
+  it('quotes as RFC 4180 says and round-trips through a CSV parser', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    const text = renderCsv(ORG);
+    expect(text.endsWith('\r\n')).toBe(true);
+    const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0] ?? {})).toEqual([...CSV_COLUMNS]);
+    // 5 + 2 checks, and one row for the account that could not be audited.
+    expect(rows).toHaveLength(8);
+    const nasty = rows.find((r) => r.check_id === 'console-mfa' && r.account_id === '111122223333');
+    expect(nasty).toMatchObject({ detail: NASTY, status: 'fail', severity: 'high', account_alias: 'prod-main', references: 'CIS 1.10 IAM.5' });
+    expect(nasty?.resources?.split(' ')).toEqual(['arn:aws:iam::111122223333:user/a,b', 'arn:aws:iam::111122223333:user/c']);
+    expect(rows.at(-1)).toMatchObject({ account_id: '333344445555', status: 'error', detail: expect.stringContaining('cannot assume') });
+  });
+});
+
+describe('junit report', () => {
+  const xml = renderJunit(ORG);
+  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(xml);
+
+  it('is well-formed XML with a testsuite per account and a testcase per check', () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const suites = parsed.testsuites.testsuite as { name: string; tests: string; failures: string; errors: string; skipped: string; testcase: { classname: string; name: string }[] }[];
+    expect(suites.map((s) => s.name)).toEqual(['111122223333 (prod-main)', '222233334444', '333344445555']);
+    expect(suites[0]).toMatchObject({ tests: '5', failures: '2', errors: '1', skipped: '1' });
+    expect(suites[0]?.testcase.map((t) => [t.classname, t.name])).toContainEqual(['111122223333', 'console-mfa']);
+    // The account that could not be audited stays visible as an errored testcase.
+    expect(suites[2]).toMatchObject({ tests: '1', errors: '1' });
+  });
+
+  it('counts failures like the JSON document, and carries detail and fix in <failure>', () => {
+    expect(Number(parsed.testsuites.failures)).toBe(ORG.summary.fail);
+    expect(Number(parsed.testsuites.errors)).toBe(ORG.summary.error + ORG.summary.accountErrors);
+    const cases = (parsed.testsuites.testsuite[0].testcase as { name: string; failure?: { '#text': string; message: string } }[]);
+    const mfa = cases.find((c) => c.name === 'console-mfa');
+    // The control character is dropped (XML 1.0 cannot hold it); the rest survives escaping intact.
+    expect(mfa?.failure?.message).toBe(NASTY.replace('\u0007', ''));
+    expect(mfa?.failure?.['#text']).toContain('Fix: fix console-mfa');
+    expect(mfa?.failure?.['#text']).toContain('arn:aws:iam::111122223333:user/c');
+    expect(cases.find((c) => c.name === 'user-unused')).toHaveProperty('skipped');
+    expect(cases.find((c) => c.name === 'access-analyzer')).toHaveProperty('error');
+  });
+});
+
+describe('ocsf report', () => {
+  const settings = { region: 'eu-west-1', partition: 'aws', toolVersion: '9.9.9' };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON lines, read field by field
+  const lines = renderOcsf(ORG, settings).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+
+  it('is one Compliance Finding per check and account, each with the schema\'s required fields', () => {
+    expect(lines).toHaveLength(7);
+    for (const finding of lines) assertOcsfComplianceFinding(finding);
+    expect(lines[0]?.metadata.version).toBe(OCSF_VERSION);
+  });
+
+  it('maps status, severity, requirements, resources and the account honestly', () => {
+    const byId = (acct: string, id: string) => lines.find((l) => l.cloud.account.uid === acct && l.compliance.control === id);
+    const mfa = byId('111122223333', 'console-mfa');
+    expect(mfa).toMatchObject({
+      class_uid: 2003,
+      type_uid: 200301,
+      severity_id: 4,
+      time: Date.parse('2026-11-23T10:00:00.000Z'),
+      compliance: { status_id: 3, status: 'Fail', requirements: ['CIS 1.10', 'Security Hub IAM.5'] },
+      remediation: { desc: 'fix console-mfa' },
+      cloud: { provider: 'AWS', region: 'eu-west-1', account: { uid: '111122223333', name: 'prod-main' } },
+    });
+    expect(mfa?.resources.map((r: { uid: string; type: string }) => [r.uid, r.type])).toEqual([
+      ['arn:aws:iam::111122223333:user/a,b', 'AWS::IAM::User'],
+      ['arn:aws:iam::111122223333:user/c', 'AWS::IAM::User'],
+    ]);
+    expect(byId('111122223333', 'root-mfa')?.severity_id).toBe(5);
+    expect(byId('111122223333', 'access-analyzer')?.compliance).toMatchObject({ status_id: 2, status: 'Warning' });
+    expect(byId('111122223333', 'password-policy')?.compliance).toMatchObject({ status_id: 1, status: 'Pass' });
+    expect(byId('111122223333', 'user-unused')?.compliance).toMatchObject({ status_id: 99, status: 'Skipped' });
+    // A check about the account itself names the account as its resource.
+    expect(byId('111122223333', 'root-mfa')?.resources).toEqual([expect.objectContaining({ uid: 'arn:aws:iam::111122223333:root', type: 'AWS::::Account' })]);
+  });
+});
+
+describe('html report', () => {
+  it('is self-contained: a CSP that loads nothing, no script, no external reference', () => {
+    const html = renderHtml(ORG, '9.9.9');
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${HTML_CONTENT_SECURITY_POLICY}">`);
+    expect(HTML_CONTENT_SECURITY_POLICY).toMatch(/default-src 'none'/);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|src=|https?:\/\//i);
+  });
+
+  it('escapes every text it shows', () => {
+    const html = renderHtml(ONE, '9.9.9');
+    expect(html).not.toContain('<b>"x"');
+    expect(html).toContain('user &lt;b&gt;&quot;x&quot;, y&lt;/b&gt; &amp; co');
+  });
+
+  it('one account: the score, failures first by severity (critical before high), then errors, passes and skips', () => {
+    const html = renderHtml(ONE, '9.9.9');
+    // 1 pass out of 4 evaluated (the skip does not count).
+    expect(html).toContain('>25%</text>');
+    const at = (s: string) => html.indexOf(s);
+    expect(at('id="a111122223333-root-mfa"')).toBeLessThan(at('id="a111122223333-console-mfa"'));
+    expect(at('id="a111122223333-console-mfa"')).toBeLessThan(at('id="a111122223333-access-analyzer"'));
+    expect(at('id="a111122223333-access-analyzer"')).toBeLessThan(at('id="a111122223333-password-policy"'));
+    expect(at('id="a111122223333-password-policy"')).toBeLessThan(at('id="a111122223333-user-unused"'));
+    expect(html).toContain('fix console-mfa');
+    expect(html).not.toContain('Accounts at a glance');
+  });
+
+  it('an Organization: a grid whose cells link to their detail, ranked by failures and by name', () => {
+    const html = renderHtml(ORG, '9.9.9');
+    expect(html).toContain('Accounts at a glance');
+    expect(html).toContain('href="#a222233334444-root-mfa"');
+    expect(html).toContain('id="a222233334444-root-mfa"');
+    // The account that could not be audited ranks first by failures; the rest by their failure count.
+    expect(html).toMatch(/--by-failures: 0; --by-name: 2"><a class="acct" href="#a333344445555"/);
+    expect(html).toMatch(/--by-failures: 1; --by-name: 0"><a class="acct" href="#a111122223333"/);
+    expect(html).toContain('Could not be audited: cannot assume');
+  });
+});
