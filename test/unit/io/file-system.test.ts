@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeFileSystem } from '../../../src/io/file-system.js';
@@ -69,5 +69,40 @@ describe('secret file reservation', () => {
     expect(await nodeFileSystem.inspectTarget(join(dir, 'missing', 'x'))).toEqual({ kind: 'blocked', reason: `the folder ${join(dir, 'missing')} does not exist` });
     expect((await nodeFileSystem.inspectTarget(join(dir, 'file', 'x'))).kind).toBe('blocked');
     expect(await nodeFileSystem.inspectTarget(join(dir, 'free'))).toEqual({ kind: 'free' });
+  });
+});
+
+describe('report files', () => {
+  it('writes whole: nothing but the finished file is left in the folder', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'audit.csv');
+    await nodeFileSystem.writeAtomically(path, 'a,b\r\n', false);
+    expect(readFileSync(path, 'utf8')).toBe('a,b\r\n');
+    expect(readdirSync(dir)).toEqual(['audit.csv']);
+  });
+
+  it('without replace, never overwrites a file (even one that appeared after the check); with replace, swaps it whole', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'audit.html');
+    expect(await nodeFileSystem.checkReportTarget(path, false)).toBeUndefined();
+    writeFileSync(path, 'keep');
+    expect(await nodeFileSystem.checkReportTarget(path, false)).toMatch(/already exists; add --force to replace it/);
+    await expect(nodeFileSystem.writeAtomically(path, 'new', false)).rejects.toThrow(/appeared while the audit ran/);
+    expect(readFileSync(path, 'utf8')).toBe('keep');
+    expect(await nodeFileSystem.checkReportTarget(path, true)).toBeUndefined();
+    await nodeFileSystem.writeAtomically(path, 'new', true);
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['audit.html']);
+  });
+
+  it('names a missing folder, a folder given as the file, and a folder it cannot write', async () => {
+    const dir = tempDir();
+    expect(await nodeFileSystem.checkReportTarget(join(dir, 'no', 'a.xml'), false)).toMatch(/the folder .*no does not exist/);
+    expect(await nodeFileSystem.checkReportTarget(dir, true)).toMatch(/is a folder/);
+    if (process.getuid?.() !== 0) {
+      chmodSync(dir, 0o500);
+      expect(await nodeFileSystem.checkReportTarget(join(dir, 'a.xml'), false)).toMatch(/is not writable: EACCES/);
+      chmodSync(dir, 0o700);
+    }
   });
 });
