@@ -13,6 +13,10 @@ export interface GlobalOptions {
   json?: boolean;
   color: boolean;
   verbose?: boolean;
+  account?: string;
+  roleName?: string;
+  roleArn?: string;
+  externalId?: string;
 }
 
 const EXIT_CODES_HELP = `
@@ -70,6 +74,10 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--json', 'print one JSON document on stdout; progress goes to stderr')
     .option('--no-color', 'no colours (also NO_COLOR=1; off when stdout is not a terminal)')
     .option('--verbose', "print each AWS call's service, operation, duration and outcome on stderr")
+    .option('--account <id>', 'act in this account: assume --role-name in it with your credentials (e.g. from the management account)')
+    .option('--role-name <name>', 'with --account, or audit --org: the role to assume (default OrganizationAccountAccessRole)')
+    .option('--role-arn <arn>', 'act through this role instead (any account); replaces --account and --role-name')
+    .option('--external-id <id>', 'with --account or --role-arn: the external id the role requires')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
@@ -113,6 +121,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--admin-policy <arn>', 'managed policy for the group, repeatable (default: AdministratorAccess)', collect)
     .option('--no-require-mfa', 'do not add the inline policy that denies everything without MFA')
     .option('--admin-user <name>', 'name of the admin IAM user (required with --yes)')
+    .option('--no-admin-user', 'the account baseline only: no admin group, user, password, key or MFA (e.g. an Organization with central sign-in)')
     .option('--tag <key=value>', 'tag for the admin user, repeatable', collect)
     .option('--password-stdin', 'read the console password from standard input instead of generating one')
     .option('--password-reset-required', 'the user must choose a new password at first sign-in')
@@ -142,7 +151,6 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--unused-days <days>', 'unused-credentials: unused for more than this many days fails (default 45)')
     .option('--rotation-days <days>', 'key-rotation: active keys older than this many days fail (default 90)')
     .option('--org', 'audit every ACTIVE account of the Organization (management account or delegated administrator)')
-    .option('--role-name <name>', 'with --org: the role to assume in each account (default OrganizationAccountAccessRole)')
     .option('--concurrency <n>', 'with --org: accounts audited at once, 1-64 (default 8)')
     .option('--accounts <ids>', 'with --org: only these account ids, comma-separated')
     .option('--report <format>=<path>', 'also write the report to a file, repeatable: html, junit, ocsf, json, markdown or csv', collect)

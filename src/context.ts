@@ -70,6 +70,8 @@ export interface Context {
   fs: FileSystem;
   /** Every secret this process knows; output and error messages replace them with ***. */
   secrets: SecretRegistry;
+  /** Set with --account / --role-arn: who the caller is, and the role through which `clients` act in `accountId`. */
+  actingThrough?: { callerArn: string; roleArn: string; accountId: string };
   /** SIGINT, SIGTERM and SIGHUP, for commands that must clean up before they stop (init's apply). */
   onStopSignal: SignalSubscriber;
 }

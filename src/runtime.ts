@@ -1,12 +1,14 @@
 /** Builds the real Context from the global options. Imported only by commands, never at start-up. */
-import { createAwsClients, resolveRegion, type AwsCallListener } from './aws/clients.js';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { assumeRole, DEFAULT_ROLE_NAME } from './aws/assume-role.js';
+import { createAwsClients, resolveRegion, type AwsCallListener, type AwsClients } from './aws/clients.js';
 import type { GlobalOptions } from './cli.js';
 import { systemClock, type Context, type SignalSubscriber } from './context.js';
-import { UsageError } from './errors.js';
+import { awsFailureReason, RuntimeError, UsageError } from './errors.js';
 import { nodeFileSystem } from './io/file-system.js';
 import { colorEnabled, createOutput, type Output } from './io/output.js';
 import { createInquirerPrompter } from './io/prompter.js';
-import { checkEndpointUrl, checkRegion } from './lib/rules.js';
+import { checkEndpointUrl, checkExternalId, checkRegion, checkRoleArn, checkRoleName } from './lib/rules.js';
 import type { SecretRegistry } from './lib/secrets.js';
 
 export function outputFor(globals: GlobalOptions, secrets: SecretRegistry, json = globals.json === true): Output {
@@ -40,6 +42,56 @@ export function checkGlobalOptions(globals: GlobalOptions): void {
     const problem = checkRegion(globals.region);
     if (problem) throw new UsageError(`--region: "${globals.region}" ${problem}.`);
   }
+  if (globals.account !== undefined && !/^\d{12}$/.test(globals.account)) {
+    throw new UsageError(`--account: "${globals.account}" is not a 12-digit account id.`);
+  }
+  if (globals.roleName !== undefined && checkRoleName(globals.roleName)) {
+    throw new UsageError(`--role-name: "${globals.roleName}" is not a valid IAM role name.`);
+  }
+  if (globals.roleArn !== undefined) {
+    const problem = checkRoleArn(globals.roleArn);
+    if (problem) throw new UsageError(`--role-arn: "${globals.roleArn}" ${problem}.`);
+    if (globals.roleName !== undefined) throw new UsageError('--role-arn: names the role already; leave out --role-name.');
+    const inAccount = globals.roleArn.split(':')[4];
+    if (globals.account !== undefined && globals.account !== inAccount) {
+      throw new UsageError(`--role-arn: the role is in account ${inAccount}, not --account ${globals.account}.`);
+    }
+  }
+  if (globals.externalId !== undefined) {
+    const problem = checkExternalId(globals.externalId);
+    if (problem) throw new UsageError(`--external-id: ${problem}.`);
+    if (globals.account === undefined && globals.roleArn === undefined) throw new UsageError('--external-id: needs --account or --role-arn.');
+  }
+}
+
+/**
+ * --account / --role-arn: the caller's own clients assume the role, and every later call acts in that account.
+ * A role that cannot be assumed is exit 3 naming the ARN and what usually causes it.
+ */
+export async function enterAccount(
+  globals: GlobalOptions,
+  own: AwsClients,
+  clientsFor: Context['clientsFor'],
+): Promise<{ clients: AwsClients; actingThrough: NonNullable<Context['actingThrough']> }> {
+  const caller = await own.sts.send(new GetCallerIdentityCommand({}));
+  const partition = caller.Arn?.split(':')[1] || 'aws';
+  const roleArn = globals.roleArn ?? `arn:${partition}:iam::${globals.account}:role/${globals.roleName ?? DEFAULT_ROLE_NAME}`;
+  const accountId = roleArn.split(':')[4] as string;
+  let credentials;
+  try {
+    // An hour: the longest a chained role session may last; renewed before it runs out.
+    credentials = await assumeRole(own.sts, { roleArn, sessionName: 'iam-bootstrap', externalId: globals.externalId, durationSeconds: 3600 }, () => systemClock.now());
+  } catch (err) {
+    throw new RuntimeError(
+      `cannot assume ${roleArn}: ${awsFailureReason(err)}`,
+      `Likely causes: the role does not exist in account ${accountId} (accounts invited into an Organization have no ` +
+        'OrganizationAccountAccessRole until you create it; --role-name or --role-arn names another); you are not in the ' +
+        "management account, or the role's trust policy does not allow your principal" +
+        (globals.externalId ? ' with this --external-id' : ' (or it requires --external-id)') +
+        '; or a service control policy denies sts:AssumeRole.',
+    );
+  }
+  return { clients: clientsFor(credentials, accountId), actingThrough: { callerArn: caller.Arn ?? '', roleArn, accountId } };
 }
 
 /** --verbose: one line per AWS call, no parameters (they can hold secrets). */
@@ -70,9 +122,13 @@ export async function createContext(
     log?.(c);
   };
   const settings = { region, endpointUrl: globals.endpointUrl, onCall, ...clientOptions };
+  const own = createAwsClients({ ...settings, profile: globals.profile });
+  const clientsFor: Context['clientsFor'] = (credentials, account) => createAwsClients({ ...settings, credentials, account });
+  const elsewhere = globals.account !== undefined || globals.roleArn !== undefined ? await enterAccount(globals, own, clientsFor) : undefined;
   return {
-    clients: createAwsClients({ ...settings, profile: globals.profile }),
-    clientsFor: (credentials, account) => createAwsClients({ ...settings, credentials, account }),
+    clients: elsewhere?.clients ?? own,
+    ...(elsewhere ? { actingThrough: elsewhere.actingThrough } : {}),
+    clientsFor,
     awsCallCount: () => calls,
     awsRetries: () => ({ retried, attempts }),
     out,

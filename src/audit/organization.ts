@@ -1,6 +1,6 @@
 /** audit --org: every ACTIVE account of the Organization, each through an assumed role, a few at a time. */
 import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { assumeRole } from '../aws/assume-role.js';
 import type { AwsClients } from '../aws/clients.js';
 import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
@@ -20,29 +20,6 @@ export interface OrganizationAuditOptions {
    * there and then; --security-hub sends its findings with those clients).
    */
   onAccount?: (audit: AccountAudit, clients: AwsClients) => void;
-}
-
-/** Refresh an assumed role's credentials this long before they expire, so no call is made with stale ones. */
-const REFRESH_BEFORE_MS = 5 * 60_000;
-
-/**
- * Credentials for a member account that renew themselves: the SDK calls this provider for every request and the
- * role is assumed again when the current session is about to expire, so an audit may outlive one session.
- */
-export function assumedRoleCredentials(
-  assume: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>,
-  now: () => Date,
-  first: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date },
-): () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }> {
-  let current = first;
-  let renewing: Promise<typeof first> | undefined;
-  return async () => {
-    const expiresSoon = current.expiration && current.expiration.getTime() - now().getTime() < REFRESH_BEFORE_MS;
-    if (!expiresSoon) return current;
-    renewing ??= assume().finally(() => (renewing = undefined));
-    current = await renewing;
-    return current;
-  };
 }
 
 const NOT_IN_ORGANIZATION = '--org: this account is not in an AWS Organization.';
@@ -122,17 +99,11 @@ async function auditMember(
   // The caller's own account is audited with its own credentials: there may be no role to assume into it.
   if (accountId === caller.accountId) return { audit: await auditAccount(ctx, { ...caller, organization }, checks, settings), clients: ctx.clients };
   const roleArn = `arn:${caller.partition}:iam::${accountId}:role/${roleName}`;
-  const assume = async () => {
-    const { Credentials: c } = await ctx.clients.sts.send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'iam-bootstrap-audit', DurationSeconds: 900 }),
-    );
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole returned no credentials for ${roleArn}`);
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-  };
   let clients;
   try {
     // Assumed once up front, so that an account we cannot enter is reported at once; renewed when it runs out.
-    clients = ctx.clientsFor(assumedRoleCredentials(assume, () => ctx.clock.now(), await assume()), accountId);
+    const credentials = await assumeRole(ctx.clients.sts, { roleArn, sessionName: 'iam-bootstrap-audit', durationSeconds: 900 }, () => ctx.clock.now());
+    clients = ctx.clientsFor(credentials, accountId);
   } catch (err) {
     // One unreachable account is an entry in the report, not the end of the audit.
     const audit = {

@@ -3,7 +3,7 @@
  * File targets are checked before the first AWS call, so a typo in a runbook costs nothing; files are written
  * after the audit, each whole or not at all.
  */
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { assumeRole } from '../aws/assume-role.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { AuditRequest, ReportFormat, ReportRequest } from '../commands/audit-options.js';
 import type { Context } from '../context.js';
@@ -14,7 +14,6 @@ import { renderCsv } from './formats/csv.js';
 import { renderHtml } from './formats/html.js';
 import { renderJunit } from './formats/junit.js';
 import { renderOcsf } from './formats/ocsf.js';
-import { assumedRoleCredentials } from './organization.js';
 import { renderMarkdown, type AuditDocument } from './report.js';
 import type { AccountAudit } from './run-audit.js';
 import { describeImportFailure, importFindings, type ImportOutcome, type SecurityHubTarget } from './security-hub.js';
@@ -112,14 +111,7 @@ export class SecurityHubDelivery {
       const target = { accountId, region: this.region, partition: this.caller.partition };
       if (accountId === this.caller.accountId) return { ...target, client: this.ctx.clients.securityHub };
       const roleArn = `arn:${this.caller.partition}:iam::${accountId}:role/${this.options.roleName}`;
-      const assume = async () => {
-        const { Credentials: c } = await this.ctx.clients.sts.send(
-          new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'iam-bootstrap-security-hub', DurationSeconds: 900 }),
-        );
-        if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole returned no credentials for ${roleArn}`);
-        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-      };
-      const credentials = assumedRoleCredentials(assume, () => this.ctx.clock.now(), await assume());
+      const credentials = await assumeRole(this.ctx.clients.sts, { roleArn, sessionName: 'iam-bootstrap-security-hub', durationSeconds: 900 }, () => this.ctx.clock.now());
       return { ...target, client: this.ctx.clientsFor(credentials, accountId).securityHub };
     })();
     return this.aggregator;

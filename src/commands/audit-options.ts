@@ -1,5 +1,6 @@
 /** audit's flags → validated settings; every problem is a UsageError (exit 2) naming the flag. */
 import { resolve } from 'node:path';
+import { DEFAULT_ROLE_NAME } from '../aws/assume-role.js';
 import { UsageError } from '../errors.js';
 import { CHECK_IDS } from '../checks/registry.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
@@ -26,6 +27,8 @@ export interface AuditFlags {
   rotationDays?: string;
   org?: boolean;
   roleName?: string;
+  /** The global --account (or --role-arn): one other account, which --org cannot be combined with. */
+  account?: string;
   concurrency?: string;
   accounts?: string;
   report?: string[];
@@ -52,7 +55,6 @@ export interface AuditRequest {
   securityHub?: { account?: string };
 }
 
-export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 
 function days(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -103,9 +105,11 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
     const bad = accounts.filter((a) => !/^\d{12}$/.test(a));
     if (bad.length || !accounts.length) throw new UsageError(`--accounts: expected 12-digit account ids separated by commas, got "${flags.accounts}".`);
   }
-  if (!flags.org && (flags.roleName !== undefined || flags.concurrency !== undefined)) {
-    throw new UsageError(`${flags.roleName !== undefined ? '--role-name' : '--concurrency'}: needs --org.`);
+  if (flags.org && flags.account !== undefined) {
+    throw new UsageError('--org: cannot be combined with --account or --role-arn; use --org --accounts <ids> to audit some accounts of the Organization.');
   }
+  if (!flags.org && flags.concurrency !== undefined) throw new UsageError('--concurrency: needs --org.');
+  if (!flags.org && flags.account === undefined && flags.roleName !== undefined) throw new UsageError('--role-name: needs --org or --account.');
   const reports = (flags.report ?? []).map(parseReport);
   const paths = reports.map((r) => resolve(r.path));
   const twice = paths.find((p, i) => paths.indexOf(p) !== i);

@@ -60,7 +60,7 @@ export interface InitFlags {
   adminGroup?: string;
   adminPolicy?: string[];
   requireMfa?: boolean;
-  adminUser?: string;
+  adminUser?: string | false;
   tag?: string[];
   passwordStdin?: boolean;
   passwordResetRequired?: boolean;
@@ -98,7 +98,8 @@ export interface InitRequest {
   adminGroup?: string;
   adminPolicies: string[];
   requireMfa: boolean;
-  adminUser?: string;
+  /** null: --no-admin-user (the baseline only); undefined: ask. */
+  adminUser?: string | null;
   tags: Tag[];
   passwordResetRequired: boolean;
   consoleAccess?: boolean;
@@ -173,7 +174,20 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
 
   const adminGroup = flags.adminGroup === undefined ? undefined : check('--admin-group', flags.adminGroup, checkGroupName);
   const adminPolicies = (flags.adminPolicy ?? [DEFAULT_ADMIN_POLICY]).map((arn) => check('--admin-policy', arn, checkPolicyArn));
-  const adminUser = flags.adminUser === undefined ? undefined : check('--admin-user', flags.adminUser, checkUserName);
+  const noAdminUser = flags.adminUser === false;
+  const adminUser = typeof flags.adminUser === 'string' ? check('--admin-user', flags.adminUser, checkUserName) : undefined;
+  if (noAdminUser) {
+    // Everything that describes the admin user, its group or its credentials means nothing without one.
+    const userFlags: [string, unknown][] = [
+      ['--admin-group', flags.adminGroup], ['--admin-policy', flags.adminPolicy], ['--no-require-mfa', flags.requireMfa === false || undefined],
+      ['--tag', flags.tag], ['--password-stdin', flags.passwordStdin], ['--password-reset-required', flags.passwordResetRequired],
+      ['--console-access / --no-console-access', given('consoleAccess') || undefined], ['--access-key', flags.accessKey],
+      ['--credentials-file', flags.credentialsFile], ['--mfa / --no-mfa', given('mfa') || undefined], ['--mfa-device-name', flags.mfaDeviceName],
+      ['--qr-png', flags.qrPng], ['--mfa-secret-file', flags.mfaSecretFile],
+    ];
+    const clash = userFlags.filter(([, v]) => v !== undefined && v !== false).map(([name]) => name);
+    if (clash.length) throw usage('--no-admin-user', `cannot be combined with ${clash.join(', ')}: there is no admin user.`);
+  }
   const tags = (flags.tag ?? []).map((text) => {
     const tag = parseTag(text);
     if (typeof tag === 'string') throw usage('--tag', `"${text}" ${tag}.`);
@@ -195,8 +209,8 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
   if (mfa === false && (flags.mfaSecretFile || flags.qrPng || flags.mfaDeviceName)) {
     throw usage('--no-mfa', 'cannot be combined with --mfa-secret-file, --qr-png or --mfa-device-name.');
   }
-  if (yes && !adminUser) throw usage('--yes', 'needs --admin-user <name>: there is no one to ask.');
-  if (yes && mfa !== false && !flags.mfaSecretFile) {
+  if (yes && !adminUser && !noAdminUser) throw usage('--yes', 'needs --admin-user <name> (or --no-admin-user): there is no one to ask.');
+  if (yes && !noAdminUser && mfa !== false && !flags.mfaSecretFile) {
     throw usage(
       '--yes',
       'MFA enrolment needs a person to scan a QR code; pass --mfa-secret-file <path> for scripted enrolment, or --no-mfa.',
@@ -217,7 +231,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     adminGroup,
     adminPolicies,
     requireMfa: flags.requireMfa !== false,
-    adminUser,
+    adminUser: noAdminUser ? null : adminUser,
     tags,
     passwordResetRequired: flags.passwordResetRequired === true,
     consoleAccess: passwordStdin ? true : consoleAccess,

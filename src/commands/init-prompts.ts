@@ -46,10 +46,11 @@ export async function completeSettings(
     ({ alias, replaceAlias } = await askAlias(ctx, existing.alias, replaceAlias));
   }
 
-  // parseInitFlags guarantees an admin user with --yes.
-  const adminUser =
-    request.adminUser ??
-    (await prompt.input({ message: 'Admin user name', default: 'admin', validate: asValidator(checkUserName) })).trim();
+  // parseInitFlags guarantees an admin user (or --no-admin-user) with --yes.
+  const withAdminUser = request.adminUser !== null;
+  const adminUser = !withAdminUser
+    ? ''
+    : (request.adminUser ?? (await prompt.input({ message: 'Admin user name', default: 'admin', validate: asValidator(checkUserName) })).trim());
 
   let securityContact = request.securityContact ?? undefined;
   if (securityContact && ask && securityContact.email === undefined && !existing.contact) {
@@ -66,6 +67,7 @@ export async function completeSettings(
     adminGroup: request.adminGroup ?? DEFAULT_ADMIN_GROUP,
     adminPolicies: request.adminPolicies,
     requireMfa: request.requireMfa,
+    withAdminUser,
     adminUser,
     tags: request.tags,
     consoleAccess: request.consoleAccess ?? true,
@@ -148,11 +150,16 @@ export async function reviseSettings(ctx: Context, s: InitSettings, existing: Ex
       { name: `Security contact (${s.securityContact?.email ?? (s.securityContact ? 'none' : 'left alone')})`, value: 'security-contact' },
       { name: `Support role (${s.supportRole ?? 'none'})`, value: 'support-role' },
       { name: `Access Analyzer (${s.accessAnalyzer ? (s.accessAnalyzer.regions === 'all' ? 'every enabled region' : s.accessAnalyzer.regions.join(', ')) : 'none'})`, value: 'access-analyzer' },
-      { name: `Admin group (${s.adminGroup})`, value: 'admin-group' },
-      { name: `Admin user (${s.adminUser})`, value: 'admin-user' },
-      { name: `Console password for the admin (${onOff(s.consoleAccess)})`, value: 'console-access' },
-      { name: `Access key for the admin (${onOff(s.accessKey)})`, value: 'access-key' },
-      { name: `MFA device for the admin (${onOff(s.mfa)})`, value: 'mfa' },
+      // --no-admin-user: there is no admin to change anything about.
+      ...(s.withAdminUser
+        ? [
+            { name: `Admin group (${s.adminGroup})`, value: 'admin-group' },
+            { name: `Admin user (${s.adminUser})`, value: 'admin-user' },
+            { name: `Console password for the admin (${onOff(s.consoleAccess)})`, value: 'console-access' },
+            { name: `Access key for the admin (${onOff(s.accessKey)})`, value: 'access-key' },
+            { name: `MFA device for the admin (${onOff(s.mfa)})`, value: 'mfa' },
+          ]
+        : []),
     ],
   });
   switch (step) {

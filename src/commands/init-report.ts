@@ -26,9 +26,10 @@ export interface InitResult {
 
 const MARK: Record<StepStatus, string> = { create: '+', update: '~', unchanged: '=', skip: '-' };
 
-export function describeIdentity(out: Output, account: AccountIdentity): string {
+/** `through`: with --account / --role-arn, who the operator really is and the role init acts through. */
+export function describeIdentity(out: Output, account: AccountIdentity, through?: { callerArn: string; roleArn: string }): string {
   const s = out.style;
-  const who = account.isRoot ? s.yellow('root user') : account.callerArn;
+  const who = through ? `${through.callerArn}, acting through ${through.roleArn}` : account.isRoot ? s.yellow('root user') : account.callerArn;
   const org = {
     management: `management account of Organization ${account.organization.id ?? ''}`.trim(),
     member: `member of Organization ${account.organization.id ?? ''} (management account ${account.organization.managementAccountId ?? 'unknown'})`,

@@ -23,7 +23,7 @@ import { securityContact, securityContactStep } from '../steps/security-contact.
 import { supportRoleStep } from '../steps/support-role.js';
 import { CredentialVault, deliverCredentials } from '../steps/credentials-file.js';
 import { PENDING_ACCESS_KEY_TAG, PENDING_PASSWORD_TAG } from '../steps/secret-journal.js';
-import type { AccountIdentity, Step, StepContext, StepPlan } from '../steps/types.js';
+import { plan, type AccountIdentity, type Step, type StepContext, type StepId, type StepPlan } from '../steps/types.js';
 import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles, type FileTarget, type SecretFileRole } from './init-files.js';
 import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './init-options.js';
 import { askPlanChoice, completeSettings, reviseSettings, type ExistingState } from './init-prompts.js';
@@ -83,7 +83,7 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
   ctx.secrets.add(password);
 
   const account = await readIdentity(ctx);
-  out.info(describeIdentity(out, account));
+  out.info(describeIdentity(out, account, ctx.actingThrough));
   const existing: ExistingState = { alias: await currentAlias(ctx), contact: await contactToAskAbout(ctx, request) };
   const withAbsolutePaths = { ...request, credentialsFile: paths.credentials, mfaSecretFile: paths.mfaSecret, qrPng: paths.qrPng };
   const settings = await completeSettings(ctx, withAbsolutePaths, existing, password);
@@ -145,8 +145,10 @@ interface Planned {
 /** Inspects every step and makes every check a real run makes before its first change (--dry-run stops after it). */
 async function planAll(ctx: StepContext, paths: Partial<Record<SecretFileRole, string>>, env: InitEnvironment, existingAlias: string | undefined): Promise<Planned> {
   const { settings, account } = ctx;
-  // Inspections only read, so they run together.
-  const plans = await Promise.all(INIT_STEPS.map((step) => step.inspect(ctx)));
+  // Inspections only read, so they run together. With --no-admin-user the admin's steps are not even inspected.
+  const plans = await Promise.all(
+    INIT_STEPS.map((step) => (!settings.withAdminUser && ADMIN_USER_STEPS.has(step.id) ? skippedForNoAdminUser(step) : step.inspect(ctx))),
+  );
   const byId = (id: string) => plans.find((p) => p.id === id) as StepPlan;
   checkPlannedSecrets(ctx, plans, byId);
   checkTagLimit(ctx, plans, byId);
@@ -174,6 +176,14 @@ async function planAll(ctx: StepContext, paths: Partial<Record<SecretFileRole, s
 async function contactToAskAbout(ctx: Context, request: InitRequest) {
   if (request.yes || !request.securityContact || request.securityContact.email !== undefined) return undefined;
   return securityContact(ctx);
+}
+
+/** The steps about the admin user: all skipped with --no-admin-user. */
+const ADMIN_USER_STEPS = new Set(['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa']);
+
+/** A skip plan whose data reads as "nothing there" to the checks that look at these steps' plans. */
+function skippedForNoAdminUser(step: { id: StepId; title: string }): StepPlan {
+  return plan(step, 'skip', 'no admin user (--no-admin-user)', { tagKeysAfter: [], journalKeys: [], existing: undefined });
 }
 
 function secretsPlanned(plans: StepPlan[]): boolean {
@@ -257,7 +267,7 @@ async function report(
       account,
       posture,
       settings.adminUser,
-      settings.consoleAccess,
+      settings.withAdminUser && settings.consoleAccess,
       settings.securityContact !== undefined && plans.find((p) => p.id === 'security-contact')?.status === 'skip',
     ),
   };

@@ -120,3 +120,16 @@ export function parseIntegerInRange(text: string, min: number, max: number): num
   if (n < min || n > max) return `must be from ${min} to ${max}`;
   return n;
 }
+
+/** An IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<path/>name. */
+export function checkRoleArn(arn: string): string | undefined {
+  return /^arn:aws[\w-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.test(arn)
+    ? undefined
+    : 'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)';
+}
+
+/** sts:AssumeRole's ExternalId: 2–1224 of letters, digits and +=,.@:/- (AWS's pattern). */
+export function checkExternalId(id: string): string | undefined {
+  return /^[\w+=,.@:/-]{2,1224}$/.test(id) ? undefined : 'must be 2-1224 letters, digits or +=,.@:/- characters';
+}
+

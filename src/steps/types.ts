@@ -96,6 +96,8 @@ export interface InitSettings {
   adminGroup: string;
   adminPolicies: string[];
   requireMfa: boolean;
+  /** false with --no-admin-user: the admin group, user, console password, key and MFA steps are skipped. */
+  withAdminUser: boolean;
   adminUser: string;
   tags: Tag[];
   consoleAccess: boolean;

@@ -6,9 +6,8 @@ import {
   CreateUserCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, freshAccount, iamFor, motoUrl, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
+import { cliEnv, createOrganization, freshAccount, iamFor, motoUrl, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
 
 interface Result {
   id: string;
@@ -121,15 +120,7 @@ describe.skipIf(noMoto)('audit against moto', () => {
 
   it('an Organization with several member accounts gives one result per account', async () => {
     const creds = await freshAccount();
-    const orgs = new OrganizationsClient({
-      region: 'us-east-1',
-      endpoint: motoUrl,
-      credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
-    });
-    await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    for (const n of [1, 2, 3]) {
-      await orgs.send(new CreateAccountCommand({ AccountName: `member-${n}`, Email: `member-${n}@example.com` }));
-    }
+    await createOrganization(creds, ['member-1', 'member-2', 'member-3']);
     const r = await audit(creds, ['--org', '--concurrency', '2']);
     expect(r.doc.accounts).toHaveLength(4);
     expect(r.doc.accounts.map((a: { accountId: string }) => a.accountId)).toContain(creds.accountId);

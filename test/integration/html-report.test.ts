@@ -6,10 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, freshAccount, motoUrl, noMoto, runCli, workDir } from './support/moto.js';
+import { cliEnv, createOrganization, freshAccount, motoUrl, noMoto, runCli, workDir } from './support/moto.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const noBrowser = !existsSync(CHROMIUM);
@@ -76,13 +75,7 @@ describe.skipIf(noMoto || noBrowser)('the HTML report in headless Chromium', () 
 
   it('an Organization: the accounts × checks grid, sortable without script, cells linking to their detail', async () => {
     const creds = await freshAccount();
-    const orgs = new OrganizationsClient({
-      region: 'us-east-1',
-      endpoint: motoUrl,
-      credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
-    });
-    await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    await orgs.send(new CreateAccountCommand({ AccountName: 'member-a', Email: 'a@example.com' }));
+    await createOrganization(creds, ['member-a']);
     const file = join(workDir(), 'org.html');
     const r = await runCli(['audit', '--org', '--check', 'account-alias', '--check', 'password-policy', '--endpoint-url', motoUrl, '--report', `html=${file}`], { env: cliEnv(creds) });
     expect(r.code).toBe(1);

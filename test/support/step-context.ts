@@ -23,6 +23,7 @@ export function settings(overrides: Partial<InitSettings> = {}): InitSettings {
     adminGroup: 'Administrators',
     adminPolicies: [DEFAULT_ADMIN_POLICY],
     requireMfa: true,
+    withAdminUser: true,
     adminUser: 'alice',
     tags: [],
     consoleAccess: true,

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { inject } from 'vitest';
 
@@ -47,6 +48,23 @@ export function iamFor(creds: Credentials): IAMClient {
     endpoint: motoUrl,
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
   });
+}
+
+/** Makes the account the management account of a new Organization with these member accounts (moto CreateAccount); their ids. */
+export async function createOrganization(creds: Credentials, memberNames: string[]): Promise<string[]> {
+  const orgs = new OrganizationsClient({
+    region: 'us-east-1',
+    endpoint: motoUrl,
+    credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+  });
+  await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const ids: string[] = [];
+  for (const name of memberNames) {
+    const { CreateAccountStatus } = await orgs.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }));
+    ids.push(CreateAccountStatus?.AccountId ?? '');
+  }
+  orgs.destroy();
+  return ids;
 }
 
 export function workDir(): string {

@@ -3,7 +3,7 @@ import { runAudit } from '../../../src/commands/audit.js';
 import { parseAuditFlags } from '../../../src/commands/audit-options.js';
 import { auditExitCode, renderTable } from '../../../src/audit/report.js';
 import { RuntimeError, UsageError, describeError } from '../../../src/errors.js';
-import { assumedRoleCredentials } from '../../../src/audit/organization.js';
+import { assumedRoleCredentials } from '../../../src/aws/assume-role.js';
 import { auditContext, SECURE } from '../../support/audit-fixture.js';
 
 const MGMT = '111122223333';
