@@ -1,10 +1,18 @@
 // A TEST DOUBLE, never used by the product: a loopback server in front of moto that answers the AWS operations
-// moto does not implement — account:ListRegions and IAM Access Analyzer's ListAnalyzers and CreateAnalyzer — in
-// AWS's REST-JSON wire format, and forwards every other request to moto unchanged. Analyzers are kept per
-// account (asked of moto with the caller's own credentials) and per region (from the request's signature scope).
-// Shared by the integration tests and `npm run demo`.
+// moto does not implement, in AWS's wire formats, and forwards every other request to moto unchanged:
+// - account:ListRegions and IAM Access Analyzer's ListAnalyzers and CreateAnalyzer (REST-JSON). Analyzers are kept
+//   per account (asked of moto with the caller's own credentials) and per region (from the signature scope).
+// - centralized root access (query/XML): iam:ListOrganizationsFeatures, EnableOrganizationsRootCredentialsManagement,
+//   EnableOrganizationsRootSessions (per Organization; they need trusted access for IAM, read from moto's
+//   Organizations, where moto refuses iam.amazonaws.com as a trusted-access principal: the double accepts that
+//   one in organizations:EnableAWSServiceAccess and adds it to ListAWSServiceAccessForOrganization), and sts:AssumeRoot (management account, RootSessions on, a member as target). A root session's
+//   credentials are moto's own for the member (an AssumeRole into it), so ordinary calls still go to moto; its IAM
+//   calls without UserName act on the member's root user, whose password, keys, signing certificates and MFA
+//   devices the double keeps. Tests seed and read that root state at POST/GET /__double/root/<account id>.
+// Shared by the integration tests, `npm run demo` and `npm run bench`.
 import { createServer, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { URLSearchParams } from 'node:url';
 
 /** The 17 regions AWS enables by default in a new account (opt-in regions are off until enabled). */
 export const DEFAULT_REGIONS = [
@@ -26,6 +34,26 @@ function answer(res, status, body, errorType) {
   if (errorType) headers['x-amzn-errortype'] = errorType;
   res.writeHead(status, headers);
   res.end(JSON.stringify(body));
+}
+
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const ROOT_FEATURES = ['RootCredentialsManagement', 'RootSessions'];
+/** IAM calls that, in a root session and without UserName, act on the root user. */
+const ROOT_CREDENTIAL_ACTIONS = ['GetLoginProfile', 'DeleteLoginProfile', 'ListAccessKeys', 'DeleteAccessKey', 'ListSigningCertificates', 'DeleteSigningCertificate', 'ListMFADevices', 'DeactivateMFADevice', 'DeleteVirtualMFADevice'];
+
+const xmlText = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const members = (items, render) => items.map((i) => `<member>${render(i)}</member>`).join('');
+
+/** A query-protocol (IAM, STS) answer: <ActionResponse><ActionResult>…</ActionResult><ResponseMetadata/>. */
+function queryAnswer(res, ns, action, result = '') {
+  res.writeHead(200, { 'content-type': 'text/xml' });
+  res.end(`<${action}Response xmlns="${ns}">${result === null ? '' : `<${action}Result>${result}</${action}Result>`}<ResponseMetadata><RequestId>double-${Date.now()}</RequestId></ResponseMetadata></${action}Response>`);
+}
+
+function queryError(res, ns, status, code, message) {
+  res.writeHead(status, { 'content-type': 'text/xml' });
+  res.end(`<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlText(message)}</Message></Error><RequestId>double-${Date.now()}</RequestId></ErrorResponse>`);
 }
 
 /** The operation a request asks for: query protocol (`Action=` in the body), JSON (`X-Amz-Target`), else the path. */
@@ -73,6 +101,159 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
       });
       upstream.end(body);
     });
+
+  /** Organizations in which trusted access for IAM is on (moto does not know that service principal). */
+  const iamTrustedAccess = new Set();
+  /** Organization id → the centralized root access features enabled in it. */
+  const rootFeatures = new Map();
+  /** Access key id of a root session → the member account it is root of. */
+  const rootSessions = new Map();
+  /** Account id → its root user's credentials: { loginProfile, accessKeys, signingCertificates, mfaDevices }. */
+  const roots = new Map();
+  const rootOf = (account) => {
+    if (!roots.has(account)) roots.set(account, { loginProfile: false, accessKeys: [], signingCertificates: [], mfaDevices: [] });
+    return roots.get(account);
+  };
+
+  /** Asks moto something with the caller's own credentials (re-signed for `service`; moto does not check signatures). */
+  async function askMoto(req, scope, service, body, target) {
+    const headers = {
+      ...req.headers,
+      authorization: req.headers.authorization.replace(`/${scope.service}/aws4_request`, `/${service}/aws4_request`),
+      'content-type': target ? 'application/x-amz-json-1.1' : 'application/x-www-form-urlencoded',
+      'content-length': String(Buffer.byteLength(body)),
+      host: moto.host,
+    };
+    delete headers['x-amz-target'];
+    if (target) headers['x-amz-target'] = target;
+    return forward(req, body, undefined, headers, '/', 'POST');
+  }
+
+  /** The caller's Organization as moto knows it, and whether IAM has trusted access in it. */
+  async function organizationOf(req, scope) {
+    const described = await askMoto(req, scope, 'organizations', '{}', 'AWSOrganizationsV20161128.DescribeOrganization');
+    if (described.status !== 200) return undefined;
+    const org = JSON.parse(described.text).Organization;
+    return { id: org.Id, management: org.MasterAccountId, trustedAccess: iamTrustedAccess.has(org.Id) };
+  }
+
+  /** Trusted access for iam.amazonaws.com, which moto's Organizations refuses as an unknown principal. */
+  async function iamServiceAccess(req, body, res, scope, operation) {
+    const org = await organizationOf(req, scope);
+    if (operation === 'EnableAWSServiceAccess') {
+      if (!org) return answer(res, 400, { Message: 'Your account is not a member of an organization.' }, 'AWSOrganizationsNotInUseException');
+      if (org.management !== (await accountOf(req, scope))) return answer(res, 403, { Message: 'You don\'t have permissions to access this resource.' }, 'AccessDeniedException');
+      iamTrustedAccess.add(org.id);
+      return answer(res, 200, {});
+    }
+    // ListAWSServiceAccessForOrganization: moto's list, plus IAM where it is on.
+    const listed = await forward(req, body, undefined);
+    if (listed.status !== 200 || !org || !iamTrustedAccess.has(org.id)) {
+      res.writeHead(listed.status || 500, { 'content-type': 'application/x-amz-json-1.1' });
+      return res.end(listed.text);
+    }
+    const page = JSON.parse(listed.text);
+    page.EnabledServicePrincipals = [...(page.EnabledServicePrincipals ?? []), { ServicePrincipal: 'iam.amazonaws.com', DateEnabled: Date.now() / 1000 }];
+    return answer(res, 200, page);
+  }
+
+  async function organizationsFeatures(req, res, scope, action) {
+    const account = await accountOf(req, scope);
+    const org = await organizationOf(req, scope);
+    if (!org) return queryError(res, IAM_NS, 400, 'OrganizationNotFoundException', 'The request failed because your account is not a member of an organization.');
+    if (org.management !== account) {
+      return queryError(res, IAM_NS, 400, 'AccountNotManagementOrDelegatedAdministratorException', 'The request was rejected because the account is not the management account or delegated administrator.');
+    }
+    if (!org.trustedAccess) return queryError(res, IAM_NS, 400, 'ServiceAccessNotEnabledException', 'The request failed because IAM trusted access is not enabled in AWS Organizations.');
+    const enabled = rootFeatures.get(org.id) ?? [];
+    if (action === 'EnableOrganizationsRootCredentialsManagement' && !enabled.includes('RootCredentialsManagement')) enabled.push('RootCredentialsManagement');
+    if (action === 'EnableOrganizationsRootSessions' && !enabled.includes('RootSessions')) enabled.push('RootSessions');
+    rootFeatures.set(org.id, enabled);
+    const ordered = ROOT_FEATURES.filter((f) => enabled.includes(f));
+    return queryAnswer(res, IAM_NS, action, `<OrganizationId>${org.id}</OrganizationId><EnabledFeatures>${members(ordered, (f) => f)}</EnabledFeatures>`);
+  }
+
+  async function assumeRoot(req, res, scope, params) {
+    const account = await accountOf(req, scope);
+    const org = await organizationOf(req, scope);
+    const target = params.get('TargetPrincipal') ?? '';
+    const task = params.get('TaskPolicyArn.arn') ?? '';
+    if (!org || org.management !== account) {
+      return queryError(res, STS_NS, 403, 'AccessDenied', `User is not authorized to perform: sts:AssumeRoot (account ${account} is not the management account)`);
+    }
+    if (!(rootFeatures.get(org.id) ?? []).includes('RootSessions')) {
+      return queryError(res, STS_NS, 403, 'AccessDenied', 'Root sessions are not enabled for the organization (iam:EnableOrganizationsRootSessions).');
+    }
+    if (!/^\d{12}$/.test(target) || target === account) return queryError(res, STS_NS, 400, 'ValidationError', `TargetPrincipal ${target} is not a member account`);
+    if (!/^arn:aws[\w-]*:iam::aws:policy\/root-task\/\w+$/.test(task)) return queryError(res, STS_NS, 400, 'ValidationError', `TaskPolicyArn ${task} is not a root task policy`);
+    // moto's own credentials for the member, so that anything but the root-credential calls still reaches moto.
+    const body = `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${target}:role/OrganizationAccountAccessRole`)}&RoleSessionName=root`;
+    const assumed = await askMoto(req, scope, 'sts', body);
+    const field = (name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(assumed.text)?.[1] ?? '';
+    rootSessions.set(field('AccessKeyId'), target);
+    const expiration = new Date(Date.now() + Math.min(Number(params.get('DurationSeconds') ?? 900), 900) * 1000).toISOString();
+    return queryAnswer(res, STS_NS, 'AssumeRoot', `<Credentials><AccessKeyId>${field('AccessKeyId')}</AccessKeyId><SecretAccessKey>${field('SecretAccessKey')}</SecretAccessKey><SessionToken>${field('SessionToken')}</SessionToken><Expiration>${expiration}</Expiration></Credentials><SourceIdentity></SourceIdentity>`);
+  }
+
+  /** An IAM call in a root session, without UserName: it acts on the member's root user. */
+  function rootCredentialCall(res, account, action, params) {
+    const root = rootOf(account);
+    const now = new Date().toISOString();
+    const missing = (what) => queryError(res, IAM_NS, 404, 'NoSuchEntity', `The ${what} cannot be found.`);
+    switch (action) {
+      case 'GetLoginProfile':
+        if (!root.loginProfile) return missing('Login Profile for User root');
+        return queryAnswer(res, IAM_NS, action, `<LoginProfile><UserName>root</UserName><CreateDate>${now}</CreateDate></LoginProfile>`);
+      case 'DeleteLoginProfile':
+        if (!root.loginProfile) return missing('Login Profile for User root');
+        root.loginProfile = false;
+        return queryAnswer(res, IAM_NS, action, null);
+      case 'ListAccessKeys':
+        return queryAnswer(res, IAM_NS, action, `<AccessKeyMetadata>${members(root.accessKeys, (id) => `<UserName>root</UserName><AccessKeyId>${id}</AccessKeyId><Status>Active</Status><CreateDate>${now}</CreateDate>`)}</AccessKeyMetadata><IsTruncated>false</IsTruncated>`);
+      case 'DeleteAccessKey': {
+        const id = params.get('AccessKeyId');
+        if (!root.accessKeys.includes(id)) return missing(`Access Key with id ${id}`);
+        root.accessKeys = root.accessKeys.filter((k) => k !== id);
+        return queryAnswer(res, IAM_NS, action, null);
+      }
+      case 'ListSigningCertificates':
+        return queryAnswer(res, IAM_NS, action, `<Certificates>${members(root.signingCertificates, (id) => `<UserName>root</UserName><CertificateId>${id}</CertificateId><CertificateBody>-----BEGIN CERTIFICATE-----</CertificateBody><Status>Active</Status><UploadDate>${now}</UploadDate>`)}</Certificates><IsTruncated>false</IsTruncated>`);
+      case 'DeleteSigningCertificate': {
+        const id = params.get('CertificateId');
+        if (!root.signingCertificates.includes(id)) return missing(`Signing Certificate with id ${id}`);
+        root.signingCertificates = root.signingCertificates.filter((c) => c !== id);
+        return queryAnswer(res, IAM_NS, action, null);
+      }
+      case 'ListMFADevices':
+        return queryAnswer(res, IAM_NS, action, `<MFADevices>${members(root.mfaDevices.filter((d) => d.active), (d) => `<UserName>root</UserName><SerialNumber>${d.serial}</SerialNumber><EnableDate>${now}</EnableDate>`)}</MFADevices><IsTruncated>false</IsTruncated>`);
+      case 'DeactivateMFADevice': {
+        const device = root.mfaDevices.find((d) => d.serial === params.get('SerialNumber') && d.active);
+        if (!device) return missing(`MFA Device with serial number ${params.get('SerialNumber')}`);
+        device.active = false;
+        if (!device.virtual) root.mfaDevices = root.mfaDevices.filter((d) => d !== device);
+        return queryAnswer(res, IAM_NS, action, null);
+      }
+      case 'DeleteVirtualMFADevice': {
+        const device = root.mfaDevices.find((d) => d.serial === params.get('SerialNumber') && d.virtual);
+        if (!device) return missing(`VirtualMFADevice with serial number ${params.get('SerialNumber')}`);
+        if (device.active) return queryError(res, IAM_NS, 409, 'DeleteConflict', 'MFA Device is still in use.');
+        root.mfaDevices = root.mfaDevices.filter((d) => d !== device);
+        return queryAnswer(res, IAM_NS, action, null);
+      }
+    }
+  }
+
+  /** Test-only control: seed (POST) or read (GET) an account's root credentials. */
+  function rootControl(req, body, res, account) {
+    if (req.method === 'POST') {
+      const input = JSON.parse(body.toString() || '{}');
+      const devices = (input.mfaDevices ?? []).map((serial) => ({ serial, active: true, virtual: /^arn:aws[\w-]*:iam::\d{12}:mfa\//.test(serial) }));
+      roots.set(account, { loginProfile: input.loginProfile === true, accessKeys: input.accessKeys ?? [], signingCertificates: input.signingCertificates ?? [], mfaDevices: devices });
+    }
+    const root = rootOf(account);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...root, mfaDevices: root.mfaDevices.map((d) => d.serial) }));
+  }
 
   /** Which account the caller is in: moto knows its credentials, so ask moto's STS with them. */
   async function accountOf(req, scope) {
@@ -143,7 +324,26 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const scope = signatureScope(req);
+      const control = /^\/__double\/root\/(\d{12})$/.exec(req.url ?? '');
+      if (control) return rootControl(req, body, res, control[1]);
       if (scope?.service === 'account' && req.url === '/listRegions') return listRegions(body, res);
+      const params = scope && (scope.service === 'iam' || scope.service === 'sts') ? new URLSearchParams(body.toString()) : undefined;
+      const action = params?.get('Action');
+      const failed = (ns) => (err) => queryError(res, ns, 500, 'InternalFailure', String(err));
+      if (scope?.service === 'iam' && ['ListOrganizationsFeatures', 'EnableOrganizationsRootCredentialsManagement', 'EnableOrganizationsRootSessions'].includes(action)) {
+        return void organizationsFeatures(req, res, scope, action).catch(failed(IAM_NS));
+      }
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (scope?.service === 'organizations' && target.endsWith('.ListAWSServiceAccessForOrganization')) {
+        return void iamServiceAccess(req, body, res, scope, 'ListAWSServiceAccessForOrganization').catch((err) => answer(res, 500, { Message: String(err) }, 'ServiceException'));
+      }
+      if (scope?.service === 'organizations' && target.endsWith('.EnableAWSServiceAccess') && JSON.parse(body.toString() || '{}').ServicePrincipal === 'iam.amazonaws.com') {
+        return void iamServiceAccess(req, body, res, scope, 'EnableAWSServiceAccess').catch((err) => answer(res, 500, { Message: String(err) }, 'ServiceException'));
+      }
+      if (scope?.service === 'sts' && action === 'AssumeRoot') return void assumeRoot(req, res, scope, params).catch(failed(STS_NS));
+      if (scope?.service === 'iam' && rootSessions.has(scope.accessKeyId) && ROOT_CREDENTIAL_ACTIONS.includes(action) && !params.get('UserName')) {
+        return rootCredentialCall(res, rootSessions.get(scope.accessKeyId), action, params);
+      }
       if (scope?.service === 'access-analyzer') {
         return void accessAnalyzer(req, body, res, scope).catch((err) => answer(res, 500, { message: String(err) }, 'InternalServerException'));
       }

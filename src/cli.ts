@@ -116,6 +116,8 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--access-analyzer-regions <regions>', "IAM Access Analyzer in these regions: all (default: the account's enabled regions) or r1,r2")
     .option('--access-analyzer-name <name>', 'name of the analyzers created (default: iam-bootstrap)')
     .option('--organization-analyzer', 'create ORGANIZATION analyzers (management account only) instead of ACCOUNT ones')
+    .option('--centralize-root-access', "management account: let it remove and recover member accounts' root credentials")
+    .option('--remove-root-credentials', "with --account: delete that member account's root password, keys, certificates and MFA")
     .addOption(new Option('--no-access-analyzer', 'do not create IAM Access Analyzers'))
     .option('--admin-group <name>', 'name of the administrators group (default: Administrators)')
     .option('--admin-policy <arn>', 'managed policy for the group, repeatable (default: AdministratorAccess)', collect)

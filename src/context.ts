@@ -70,6 +70,8 @@ export interface Context {
   fs: FileSystem;
   /** Every secret this process knows; output and error messages replace them with ***. */
   secrets: SecretRegistry;
+  /** With --account / --role-arn: the caller's own clients (sts:AssumeRoot must come from the caller's account). */
+  callerClients?: AwsClients;
   /** Set with --account / --role-arn: who the caller is, and the role through which `clients` act in `accountId`. */
   actingThrough?: { callerArn: string; roleArn: string; accountId: string };
   /** SIGINT, SIGTERM and SIGHUP, for commands that must clean up before they stop (init's apply). */

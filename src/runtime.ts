@@ -127,7 +127,7 @@ export async function createContext(
   const elsewhere = globals.account !== undefined || globals.roleArn !== undefined ? await enterAccount(globals, own, clientsFor) : undefined;
   return {
     clients: elsewhere?.clients ?? own,
-    ...(elsewhere ? { actingThrough: elsewhere.actingThrough } : {}),
+    ...(elsewhere ? { actingThrough: elsewhere.actingThrough, callerClients: own } : {}),
     clientsFor,
     awsCallCount: () => calls,
     awsRetries: () => ({ retried, attempts }),

@@ -51,7 +51,7 @@ export const policyChecks: Check[] = [
     severity: 'medium',
     references: [],
     remediation:
-      'From the management account: enable trusted access for IAM in Organizations, then aws iam enable-organizations-root-credentials-management',
+      'From the management account: iam-bootstrap init --centralize-root-access (trusted access for IAM in Organizations, then aws iam enable-organizations-root-credentials-management and enable-organizations-root-sessions).',
     async run(s) {
       if (s.account.organization.role !== 'management') {
         return skip(

@@ -27,8 +27,8 @@ export interface AuditFlags {
   rotationDays?: string;
   org?: boolean;
   roleName?: string;
-  /** The global --account (or --role-arn): one other account, which --org cannot be combined with. */
-  account?: string;
+  /** The global --account or --role-arn was given: one other account, which --org cannot be combined with. */
+  elsewhere?: boolean;
   concurrency?: string;
   accounts?: string;
   report?: string[];
@@ -105,11 +105,11 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
     const bad = accounts.filter((a) => !/^\d{12}$/.test(a));
     if (bad.length || !accounts.length) throw new UsageError(`--accounts: expected 12-digit account ids separated by commas, got "${flags.accounts}".`);
   }
-  if (flags.org && flags.account !== undefined) {
+  if (flags.org && flags.elsewhere) {
     throw new UsageError('--org: cannot be combined with --account or --role-arn; use --org --accounts <ids> to audit some accounts of the Organization.');
   }
   if (!flags.org && flags.concurrency !== undefined) throw new UsageError('--concurrency: needs --org.');
-  if (!flags.org && flags.account === undefined && flags.roleName !== undefined) throw new UsageError('--role-name: needs --org or --account.');
+  if (!flags.org && !flags.elsewhere && flags.roleName !== undefined) throw new UsageError('--role-name: needs --org or --account.');
   const reports = (flags.report ?? []).map(parseReport);
   const paths = reports.map((r) => resolve(r.path));
   const twice = paths.find((p, i) => paths.indexOf(p) !== i);

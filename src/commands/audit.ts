@@ -17,7 +17,7 @@ import { parseAuditFlags, type AuditFlags, type AuditRequest } from './audit-opt
 export async function runAuditCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   // --role-name and --account are global (init uses them too); audit checks how they combine with --org.
-  const flags = { ...command.opts<AuditFlags>(), roleName: globals.roleName, account: globals.account ?? (globals.roleArn ? 'role-arn' : undefined) };
+  const flags = { ...command.opts<AuditFlags>(), roleName: globals.roleName, elsewhere: globals.account !== undefined || globals.roleArn !== undefined };
   const request = parseAuditFlags(flags, command.parent?.opts<GlobalOptions>().json === true);
   const { createContext, outputFor } = await import('../runtime.js');
   const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'), {

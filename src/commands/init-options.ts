@@ -72,6 +72,8 @@ export interface InitFlags {
   qrPng?: string;
   mfaSecretFile?: string;
   dryRun?: boolean;
+  centralizeRootAccess?: boolean;
+  removeRootCredentials?: boolean;
   yes?: boolean;
 }
 
@@ -81,6 +83,8 @@ export interface InitFlags {
  */
 export interface InitRequest {
   dryRun: boolean;
+  centralizeRootAccess: boolean;
+  removeRootCredentials: boolean;
   yes: boolean;
   passwordStdin: boolean;
   /** undefined = ask (or, with --yes, leave alone); null = --no-alias */
@@ -130,7 +134,17 @@ function integer(flag: string, text: string | undefined, min: number, max: numbe
  * `given` names the flags typed on the command line, so defaults can be told apart from choices
  * (commander's getOptionValueSource).
  */
-export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) => boolean): InitRequest {
+/** `elsewhere`: the global --account or --role-arn was given (init acts in another account). */
+export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) => boolean, elsewhere = false): InitRequest {
+  if (flags.removeRootCredentials && !elsewhere) {
+    throw usage('--remove-root-credentials', "needs --account <member account id>: it removes a member account's root credentials from the management account.");
+  }
+  if (flags.removeRootCredentials && flags.centralizeRootAccess) {
+    throw usage('--remove-root-credentials', 'cannot be combined with --centralize-root-access: enable it in the management account first, then remove credentials with --account.');
+  }
+  if (flags.centralizeRootAccess && elsewhere) {
+    throw usage('--centralize-root-access', 'runs in the management account itself; leave out --account and --role-arn.');
+  }
   const alias =
     flags.alias === false ? null : flags.alias === undefined ? undefined : check('--alias', flags.alias, checkAccountAlias);
 
@@ -219,6 +233,8 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
 
   return {
     dryRun: flags.dryRun === true,
+    centralizeRootAccess: flags.centralizeRootAccess === true,
+    removeRootCredentials: flags.removeRootCredentials === true,
     yes,
     passwordStdin,
     alias,

@@ -67,6 +67,8 @@ export async function completeSettings(
     adminGroup: request.adminGroup ?? DEFAULT_ADMIN_GROUP,
     adminPolicies: request.adminPolicies,
     requireMfa: request.requireMfa,
+    centralizeRootAccess: request.centralizeRootAccess,
+    removeRootCredentials: request.removeRootCredentials,
     withAdminUser,
     adminUser,
     tags: request.tags,

@@ -4,7 +4,7 @@ import type { RootPosture } from '../steps/identity.js';
 import type { AccountIdentity, StepPlan, StepStatus } from '../steps/types.js';
 
 export interface NextStep {
-  id: 'root-mfa' | 'root-access-keys' | 'billing-access' | 'sign-in-as-admin' | 'security-contact';
+  id: 'root-mfa' | 'root-access-keys' | 'billing-access' | 'sign-in-as-admin' | 'security-contact' | 'root-recovery';
   text: string;
 }
 
@@ -66,15 +66,27 @@ export function nextSteps(
   adminUser: string,
   adminHasConsole: boolean,
   noSecurityContact = false,
+  rootCredentialsRemoved = false,
 ): NextStep[] {
   const steps: NextStep[] = [];
+  if (rootCredentialsRemoved) {
+    steps.push({
+      id: 'root-recovery',
+      text:
+        `The root user of ${account.accountId} has no credentials now. To recover root access later, from the management account: ` +
+        'the console\'s IAM → Root access management → the account → "Allow password recovery", or ' +
+        `aws sts assume-root --target-principal ${account.accountId} --task-policy-arn arn=arn:${account.partition}:iam::aws:policy/root-task/IAMCreateRootUserPassword ` +
+        'and then, with those credentials, aws iam create-login-profile.',
+    });
+  }
   if (noSecurityContact) {
     steps.push({
       id: 'security-contact',
       text: 'Add a security contact, so AWS can reach someone about a security issue (CIS 1.2): iam-bootstrap init --security-contact-email <email> --security-contact-phone <phone>, or the console: account menu → Account → Alternate contacts.',
     });
   }
-  if (!posture.rootMfaEnabled) {
+  // A root without password or keys cannot sign in: there is nothing to protect with MFA (CIS, Security Hub IAM.9).
+  if (!posture.rootMfaEnabled && !posture.rootHasNoCredentials && !rootCredentialsRemoved) {
     steps.push({
       id: 'root-mfa',
       text: 'Enable MFA for the root user (no API can): sign in as root → account menu → Security credentials → Assign MFA device.',

@@ -15,6 +15,8 @@ import { accessKeyStep } from '../steps/access-key.js';
 import { accountAliasStep, currentAlias } from '../steps/account-alias.js';
 import { adminGroupStep } from '../steps/admin-group.js';
 import { adminUserStep } from '../steps/admin-user.js';
+import { rootAccessStep } from '../steps/root-access.js';
+import { rootCredentialsStep } from '../steps/root-credentials.js';
 import { consoleAccessStep } from '../steps/console-access.js';
 import { readIdentity, readRootPosture } from '../steps/identity.js';
 import { mfaStep } from '../steps/mfa.js';
@@ -36,6 +38,8 @@ export const INIT_STEPS: Step[] = [
   securityContactStep,
   supportRoleStep,
   accessAnalyzerStep,
+  rootAccessStep,
+  rootCredentialsStep,
   adminGroupStep,
   adminUserStep,
   consoleAccessStep,
@@ -58,7 +62,7 @@ export interface InitEnvironment {
 export async function runInitCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const flags = command.opts<InitFlags>();
   const globals = command.optsWithGlobals<GlobalOptions>();
-  const request = parseInitFlags(flags, (name) => command.getOptionValueSource(name) === 'cli');
+  const request = parseInitFlags(flags, (name) => command.getOptionValueSource(name) === 'cli', globals.account !== undefined || globals.roleArn !== undefined);
   const { createContext } = await import('../runtime.js');
   const ctx = await createContext(globals, secrets);
   await runInit(ctx, request, { stdinIsTty: process.stdin.isTTY === true, cwd: process.cwd() });
@@ -269,6 +273,8 @@ async function report(
       settings.adminUser,
       settings.withAdminUser && settings.consoleAccess,
       settings.securityContact !== undefined && plans.find((p) => p.id === 'security-contact')?.status === 'skip',
+      // Said after the real run only: a dry run removed nothing.
+      !r.dryRun && settings.removeRootCredentials,
     ),
   };
   if (out.json) out.document(result);

@@ -43,6 +43,8 @@ async function readOrganization(ctx: Pick<Context, 'clients'>): Promise<Organiza
 export interface RootPosture {
   rootMfaEnabled: boolean;
   rootAccessKeysPresent: boolean;
+  /** No password and no keys (e.g. removed through centralized root access): nothing to protect with MFA. */
+  rootHasNoCredentials: boolean;
 }
 
 /** GetAccountSummary is the only API view of root's MFA and access keys. */
@@ -51,5 +53,6 @@ export async function readRootPosture(ctx: Pick<Context, 'clients'>): Promise<Ro
   return {
     rootMfaEnabled: (map.AccountMFAEnabled ?? 0) > 0,
     rootAccessKeysPresent: (map.AccountAccessKeysPresent ?? 0) > 0,
+    rootHasNoCredentials: map.AccountPasswordPresent === 0 && (map.AccountAccessKeysPresent ?? 0) === 0,
   };
 }

@@ -12,6 +12,8 @@ export type StepId =
   | 'security-contact'
   | 'support-role'
   | 'access-analyzer'
+  | 'root-access'
+  | 'root-credentials'
   | 'admin-group'
   | 'admin-user'
   | 'console-access'
@@ -96,6 +98,10 @@ export interface InitSettings {
   adminGroup: string;
   adminPolicies: string[];
   requireMfa: boolean;
+  /** --centralize-root-access: the Organization's centralized root access (management account only). */
+  centralizeRootAccess: boolean;
+  /** --remove-root-credentials: delete the member account's root password, keys, certificates and MFA. */
+  removeRootCredentials: boolean;
   /** false with --no-admin-user: the admin group, user, console password, key and MFA steps are skipped. */
   withAdminUser: boolean;
   adminUser: string;

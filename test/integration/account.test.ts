@@ -49,3 +49,72 @@ describe.skipIf(noMoto)('--account: onboarding a member account from the managem
     }
   });
 });
+
+describe.skipIf(noMoto)('centralized root access, through the test double (moto has neither AssumeRoot nor the feature)', () => {
+  const BASELINE_OFF = ['--no-alias', '--no-password-policy', '--no-security-contact', '--no-support-role', '--no-access-analyzer'];
+  const rootState = async (account: string) => (await fetch(`${motoUrl}/__double/root/${account}`)).json();
+
+  it('--centralize-root-access in the management account, then --remove-root-credentials in a member: planned, removed, converged', async () => {
+    const management = await freshAccount();
+    const [member = ''] = await createOrganization(management, ['member-root']);
+    const virtual = `arn:aws:iam::${member}:mfa/root-account-mfa-device`;
+    await fetch(`${motoUrl}/__double/root/${member}`, {
+      method: 'POST',
+      body: JSON.stringify({ loginProfile: true, accessKeys: ['AKIAROOTKEY1'], signingCertificates: ['CERTROOT1'], mfaDevices: [virtual] }),
+    });
+    const env = cliEnv(management);
+    const cli = (args: string[]) => runCli([...args, '--yes', '--no-admin-user', ...BASELINE_OFF, '--verbose', '--endpoint-url', motoUrl], { env, cwd: workDir() });
+    const remove = ['init', '--account', member, '--remove-root-credentials'];
+
+    // Before the feature is on, AssumeRoot is refused: exit 3, the likely cause named, nothing changed.
+    const early = await cli(remove);
+    expect(early.code).toBe(3);
+    expect(early.stderr).toContain(`sts:AssumeRoot into account ${member} failed: AccessDenied`);
+    expect(early.stderr).toContain('iam-bootstrap init --centralize-root-access');
+    expect(mutatingCallsIn(early.stderr)).toEqual([]);
+
+    const enable = await cli(['init', '--centralize-root-access']);
+    expect(enable.code).toBe(0);
+    expect(mutatingCallsIn(enable.stderr).map((l) => l.split(' ')[1])).toEqual([
+      'organizations:EnableAWSServiceAccess',
+      'iam:EnableOrganizationsRootCredentialsManagement',
+      'iam:EnableOrganizationsRootSessions',
+    ]);
+    const enabledAgain = await cli(['init', '--centralize-root-access']);
+    expect(enabledAgain.code).toBe(0);
+    expect(mutatingCallsIn(enabledAgain.stderr)).toEqual([]);
+    // audit agrees: the management account's check now passes.
+    const audited = await runCli(['audit', '--json', '--check', 'root-credentials-management', '--endpoint-url', motoUrl], { env });
+    expect(audited.code).toBe(0);
+    expect(JSON.parse(audited.stdout).accounts[0].checks[0]).toMatchObject({ status: 'pass', detail: 'enabled features: RootCredentialsManagement, RootSessions' });
+
+    // --dry-run shows what would go and removes nothing.
+    const dry = await cli([...remove, '--dry-run']);
+    expect(dry.code).toBe(0);
+    for (const item of ['root console password', 'AKIAROOTKEY1', 'CERTROOT1', virtual]) expect(dry.stderr).toContain(item);
+    expect((await rootState(member)).accessKeys).toEqual(['AKIAROOTKEY1']);
+
+    const removed = await cli(remove);
+    expect(removed.code).toBe(0);
+    expect(await rootState(member)).toEqual({ loginProfile: false, accessKeys: [], signingCertificates: [], mfaDevices: [] });
+    const order = mutatingCallsIn(removed.stderr).map((l) => l.split(' ')[1]);
+    expect(order).toEqual(['iam:DeleteLoginProfile', 'iam:DeleteAccessKey', 'iam:DeleteSigningCertificate', 'iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice']);
+    expect(removed.stdout).toContain('IAMCreateRootUserPassword');
+
+    const again = await cli(remove);
+    expect(again.code).toBe(0);
+    expect(mutatingCallsIn(again.stderr)).toEqual([]);
+    expect(again.stderr).toContain(`root of ${member} has no password, access key, signing certificate or MFA device`);
+
+    // Misuse: the management account itself, no --account, the feature from a member — exit 2, nothing changed.
+    for (const args of [
+      ['init', '--account', management.accountId, '--remove-root-credentials'],
+      ['init', '--remove-root-credentials'],
+      ['init', '--account', member, '--centralize-root-access'],
+    ]) {
+      const r = await cli(args);
+      expect(r.code).toBe(2);
+      expect(mutatingCallsIn(r.stderr)).toEqual([]);
+    }
+  });
+});

@@ -24,6 +24,8 @@ export function settings(overrides: Partial<InitSettings> = {}): InitSettings {
     adminPolicies: [DEFAULT_ADMIN_POLICY],
     requireMfa: true,
     withAdminUser: true,
+    centralizeRootAccess: false,
+    removeRootCredentials: false,
     adminUser: 'alice',
     tags: [],
     consoleAccess: true,

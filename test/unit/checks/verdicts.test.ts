@@ -24,7 +24,7 @@ describe('root-credentials-management in a management account', () => {
     const r = await check('root-credentials-management', { ...management, orgFeaturesError: error });
     expect(r.status).toBe('fail');
     expect(r.detail).toMatch(detail);
-    expect(r.remediation).toMatch(/enable trusted access for IAM/);
+    expect(r.remediation).toMatch(/iam-bootstrap init --centralize-root-access/);
   });
 
   it('AccessDenied is a real inability to read: error, naming the action', async () => {

@@ -12,6 +12,9 @@ import { FakeClock, tempDir, testContext } from '../../support/context.js';
 
 const clock = () => new FakeClock(NOW);
 
+/** Steps that act only with their own flags, in an Organization (--centralize-root-access, --remove-root-credentials). */
+const ORGANIZATION_STEPS = ['root-access', 'root-credentials'];
+
 const NOW = new Date('2026-06-01T12:00:10Z');
 
 function setup(flags: InitFlags, answers: Answer[] = [], opts: { stdin?: string; json?: boolean } = {}) {
@@ -166,14 +169,16 @@ describe('init, scripted', () => {
     const dir = tempDir();
     const s = setup(flags(dir));
     const first = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
-    expect(first.steps.every((st) => st.status === 'create')).toBe(true);
+    // Everything but the Organization-only root steps, which need their own flags.
+    expect(first.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).every((st) => st.status === 'create')).toBe(true);
+    expect(first.steps.filter((st) => ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(['skip', 'skip']);
     expect(s.prompt.asked).toEqual([]);
     // Two consecutive codes from the seed: the previous and the current step.
     expect(readFileSync(join(dir, 'alice.otp'), 'utf8')).toContain(`secret=${SEED}`);
 
     s.account.calls.length = 0;
     const again = await runInit(s.ctx, parseInitFlags(flags(dir), (n) => flags(dir)[n] !== undefined), { stdinIsTty: false, cwd: dir });
-    expect(again.steps.map((st) => st.status)).toEqual(Array(10).fill('unchanged'));
+    expect(again.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(Array(10).fill('unchanged'));
     expect(mutatingCalls(s.account)).toEqual([]);
     expect(again.mfaSerial).toBe('arn:aws:iam::111122223333:mfa/alice');
   });
@@ -197,7 +202,7 @@ describe('init, scripted', () => {
     const s = setup({ ...flags(dir), dryRun: true });
     const result = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
     expect(result.dryRun).toBe(true);
-    expect(result.steps.map((st) => st.status)).toEqual(Array(10).fill('create'));
+    expect(result.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(Array(10).fill('create'));
     expect(mutatingCalls(s.account)).toEqual([]);
     expect(existsSync(join(dir, 'alice.otp'))).toBe(false);
     expect(existsSync(join(dir, 'iam-bootstrap-111122223333-alice-credentials.csv'))).toBe(false);

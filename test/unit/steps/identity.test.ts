@@ -36,6 +36,6 @@ describe('identity', () => {
   it("reads root MFA and root access keys from the account summary", async () => {
     const account = new FakeAccount();
     account.rootKeys = true;
-    expect(await readRootPosture(fakeAws(account))).toEqual({ rootMfaEnabled: false, rootAccessKeysPresent: true });
+    expect(await readRootPosture(fakeAws(account))).toMatchObject({ rootMfaEnabled: false, rootAccessKeysPresent: true, rootHasNoCredentials: false });
   });
 });

@@ -58,3 +58,19 @@ describe('init --no-admin-user', () => {
     expect(() => parse({ yes: true, mfa: false })).toThrow('--yes: needs --admin-user <name> (or --no-admin-user)');
   });
 });
+
+describe('init --centralize-root-access and --remove-root-credentials: misuse is exit 2 before any call', () => {
+  const parseElsewhere = (flags: InitFlags, elsewhere: boolean) => parseInitFlags(flags, (n) => flags[n] !== undefined, elsewhere);
+
+  it('--remove-root-credentials needs --account', () => {
+    expect(() => parseElsewhere({ removeRootCredentials: true }, false)).toThrow(UsageError);
+    expect(() => parseElsewhere({ removeRootCredentials: true }, false)).toThrow('--remove-root-credentials: needs --account <member account id>');
+    expect(parseElsewhere({ removeRootCredentials: true, yes: true, adminUser: false }, true).removeRootCredentials).toBe(true);
+  });
+
+  it('--centralize-root-access runs in the management account itself, and not together with a removal', () => {
+    expect(() => parseElsewhere({ centralizeRootAccess: true }, true)).toThrow('--centralize-root-access: runs in the management account itself');
+    expect(() => parseElsewhere({ centralizeRootAccess: true, removeRootCredentials: true }, true)).toThrow(/--remove-root-credentials: cannot be combined with --centralize-root-access/);
+    expect(parseElsewhere({ centralizeRootAccess: true }, false).centralizeRootAccess).toBe(true);
+  });
+});
