@@ -109,9 +109,13 @@ export class SecurityHubDelivery {
     const accountId = this.options.account as string;
     this.aggregator ??= (async () => {
       const target = { accountId, region: this.region, partition: this.caller.partition };
+      // With --account, the clients act in the audited account; the operator's own are callerClients.
+      const own = this.ctx.callerClients ?? this.ctx.clients;
+      const ownAccount = this.ctx.actingThrough?.callerArn.split(':')[4] ?? this.caller.accountId;
       if (accountId === this.caller.accountId) return { ...target, client: this.ctx.clients.securityHub };
+      if (accountId === ownAccount) return { ...target, client: own.securityHub };
       const roleArn = `arn:${this.caller.partition}:iam::${accountId}:role/${this.options.roleName}`;
-      const credentials = await assumeRole(this.ctx.clients.sts, { roleArn, sessionName: 'iam-bootstrap-security-hub', durationSeconds: 900 }, () => this.ctx.clock.now());
+      const credentials = await assumeRole(own.sts, { roleArn, sessionName: 'iam-bootstrap-security-hub', durationSeconds: 900 }, () => this.ctx.clock.now());
       return { ...target, client: this.ctx.clientsFor(credentials, accountId).securityHub };
     })();
     return this.aggregator;

@@ -28,6 +28,7 @@ describe.skipIf(noMoto)('--account: onboarding a member account from the managem
     const managementIam = iamFor(management);
     expect((await managementIam.send(new ListAccountAliasesCommand({}))).AccountAliases).toEqual([]);
     await expect(managementIam.send(new GetAccountPasswordPolicyCommand({}))).rejects.toThrow();
+    await expect(managementIam.send(new GetRoleCommand({ RoleName: 'AWSSupportRole' }))).rejects.toThrow();
 
     // A re-run makes no changing call.
     const again = await runCli(init, { env, cwd: dir });
@@ -106,7 +107,13 @@ describe.skipIf(noMoto)('centralized root access, through the test double (moto 
     expect(mutatingCallsIn(again.stderr)).toEqual([]);
     expect(again.stderr).toContain(`root of ${member} has no password, access key, signing certificate or MFA device`);
 
-    // Misuse: the management account itself, no --account, the feature from a member — exit 2, nothing changed.
+    // Misuse: the management account itself, no --account, the feature from a member or from an account outside
+    // any Organization — exit 2, nothing changed.
+    const standalone = await freshAccount();
+    const outside = await runCli(['init', '--centralize-root-access', '--yes', '--no-admin-user', ...BASELINE_OFF, '--verbose', '--endpoint-url', motoUrl], { env: cliEnv(standalone), cwd: workDir() });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain(`--centralize-root-access: account ${standalone.accountId} is not in an AWS Organization; run it from the management account.`);
+    expect(mutatingCallsIn(outside.stderr)).toEqual([]);
     for (const args of [
       ['init', '--account', management.accountId, '--remove-root-credentials'],
       ['init', '--remove-root-credentials'],
