@@ -58,7 +58,13 @@ describe.skipIf(noMoto)('after init, audit proves it', () => {
     expect(again.code).toBe(0);
     expect(mutatingCallsIn(again.stderr)).toEqual([]);
     const statuses = Object.fromEntries(JSON.parse(again.stdout).steps.map((s: { id: string; status: string }) => [s.id, s.status]));
-    expect(statuses).toEqual({ ...Object.fromEntries(Object.keys(statuses).map((id) => [id, 'unchanged'])), 'access-key': 'skip' });
+    // Skipped: the access key (not asked for) and the Organization-only root steps (their own flags).
+    expect(statuses).toEqual({
+      ...Object.fromEntries(Object.keys(statuses).map((id) => [id, 'unchanged'])),
+      'access-key': 'skip',
+      'root-access': 'skip',
+      'root-credentials': 'skip',
+    });
   });
 
   it('--dry-run shows the three new steps and changes nothing', async () => {
