@@ -64,6 +64,9 @@ describe('csv report', () => {
     expect(nasty).toMatchObject({ detail: NASTY, status: 'fail', severity: 'high', account_alias: 'prod-main', references: 'CIS 1.10 IAM.5' });
     expect(nasty?.resources?.split(' ')).toEqual(['arn:aws:iam::111122223333:user/a,b', 'arn:aws:iam::111122223333:user/c']);
     expect(rows.at(-1)).toMatchObject({ account_id: '333344445555', status: 'error', detail: expect.stringContaining('cannot assume') });
+    // Round trip: parsed and written again, field by field, it is the same text.
+    const records = parseCsv(text) as string[][];
+    expect(records.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n').toBe(text);
   });
 });
 
