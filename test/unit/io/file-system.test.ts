@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeFileSystem } from '../../../src/io/file-system.js';
@@ -44,7 +44,9 @@ describe('secret file reservation', () => {
 
   it('takes over the empty 0600 reservation a killed run left behind', async () => {
     const path = join(tempDir(), 'alice.otp');
-    await nodeFileSystem.reserve(path); // never filled nor discarded: as after SIGKILL
+    // What a run killed with SIGKILL after reserving leaves: an empty 0600 file (made here without keeping a
+    // handle open, which the garbage collector would otherwise close with a warning).
+    closeSync(openSync(path, 'wx', 0o600));
     expect(await nodeFileSystem.inspectTarget(path)).toEqual({ kind: 'leftover' });
     const again = await nodeFileSystem.reserve(path);
     await again.fill('otpauth://');
