@@ -8,7 +8,9 @@
 //   one in organizations:EnableAWSServiceAccess and adds it to ListAWSServiceAccessForOrganization), and sts:AssumeRoot (management account, RootSessions on, a member as target). A root session's
 //   credentials are moto's own for the member (an AssumeRole into it), so ordinary calls still go to moto; its IAM
 //   calls without UserName act on the member's root user, whose password, keys, signing certificates and MFA
-//   devices the double keeps. Tests seed and read that root state at POST/GET /__double/root/<account id>.
+//   devices the double keeps. Tests seed and read that root state at POST/GET /__double/root/<account id>. The
+//   member account's own iam:ListVirtualMFADevices lists root's virtual devices too (assigned to root, or
+//   unassigned once deactivated), and TagMFADevice / UntagMFADevice / ListMFADeviceTags work on them.
 // Shared by the integration tests, `npm run demo` and `npm run bench`.
 import { createServer, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -243,6 +245,50 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
     }
   }
 
+  /**
+   * The member account's own view of root's virtual MFA devices, which moto does not have: ListVirtualMFADevices
+   * from moto with root's devices added (assigned ones with root as their user, deactivated ones unassigned), and
+   * the tags of root's devices (moto has no MFA device tags).
+   */
+  async function rootVirtualDevices(req, body, res, scope, action, params) {
+    const account = await accountOf(req, scope);
+    const root = rootOf(account);
+    const virtual = root.mfaDevices.filter((d) => d.virtual);
+    const serial = params.get('SerialNumber');
+    const device = virtual.find((d) => d.serial === serial);
+    if (action === 'TagMFADevice' || action === 'UntagMFADevice' || action === 'ListMFADeviceTags') {
+      if (!device) return void forward(req, body, res);
+      device.tags ??= [];
+      if (action === 'TagMFADevice') {
+        for (let i = 1; params.has(`Tags.member.${i}.Key`); i++) {
+          const Key = params.get(`Tags.member.${i}.Key`);
+          device.tags = [...device.tags.filter((t) => t.Key !== Key), { Key, Value: params.get(`Tags.member.${i}.Value`) ?? '' }];
+        }
+        return queryAnswer(res, IAM_NS, action, null);
+      }
+      if (action === 'UntagMFADevice') {
+        const keys = [...params.entries()].filter(([k]) => k.startsWith('TagKeys.member.')).map(([, v]) => v);
+        device.tags = device.tags.filter((t) => !keys.includes(t.Key));
+        return queryAnswer(res, IAM_NS, action, null);
+      }
+      return queryAnswer(res, IAM_NS, action, `<Tags>${members(device.tags, (t) => `<Key>${xmlText(t.Key)}</Key><Value>${xmlText(t.Value)}</Value>`)}</Tags><IsTruncated>false</IsTruncated>`);
+    }
+    // ListVirtualMFADevices: moto's list for the account, and root's devices.
+    const listed = await forward(req, body, undefined);
+    const status = params.get('AssignmentStatus') ?? 'Any';
+    const now = new Date().toISOString();
+    const mine = virtual.filter((d) => status === 'Any' || (status === 'Assigned') === d.active);
+    const entries = mine
+      .map((d) => `<member><SerialNumber>${d.serial}</SerialNumber>${d.active ? `<User><Arn>arn:aws:iam::${account}:root</Arn><UserId>${account}</UserId><CreateDate>${now}</CreateDate></User><EnableDate>${now}</EnableDate>` : ''}</member>`)
+      .join('');
+    res.writeHead(listed.status || 500, { 'content-type': 'text/xml' });
+    if (listed.status !== 200 || !entries) return res.end(listed.text);
+    const merged = listed.text.includes('<VirtualMFADevices/>')
+      ? listed.text.replace('<VirtualMFADevices/>', `<VirtualMFADevices>${entries}</VirtualMFADevices>`)
+      : listed.text.replace('</VirtualMFADevices>', `${entries}</VirtualMFADevices>`);
+    return res.end(merged);
+  }
+
   /** Test-only control: seed (POST) or read (GET) an account's root credentials. */
   function rootControl(req, body, res, account) {
     if (req.method === 'POST') {
@@ -343,6 +389,9 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
       if (scope?.service === 'sts' && action === 'AssumeRoot') return void assumeRoot(req, res, scope, params).catch(failed(STS_NS));
       if (scope?.service === 'iam' && rootSessions.has(scope.accessKeyId) && ROOT_CREDENTIAL_ACTIONS.includes(action) && !params.get('UserName')) {
         return rootCredentialCall(res, rootSessions.get(scope.accessKeyId), action, params);
+      }
+      if (scope?.service === 'iam' && !rootSessions.has(scope.accessKeyId) && ['ListVirtualMFADevices', 'TagMFADevice', 'UntagMFADevice', 'ListMFADeviceTags'].includes(action)) {
+        return void rootVirtualDevices(req, body, res, scope, action, params).catch(failed(IAM_NS));
       }
       if (scope?.service === 'access-analyzer') {
         return void accessAnalyzer(req, body, res, scope).catch((err) => answer(res, 500, { message: String(err) }, 'InternalServerException'));

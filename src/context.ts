@@ -49,6 +49,12 @@ export interface FileSystem {
   readStdin(maxBytes: number): Promise<StdinText>;
   /** Reads only: why a report cannot be written at `path` (exists without `replace`, folder missing or read-only). */
   checkReportTarget(path: string, replace: boolean): Promise<string | undefined>;
+  /**
+   * Which file `path` names, however it is spelled: the device and inode of an existing file (hard and symbolic
+   * links resolved), else the real path of its folder and its name. Two report targets with the same identity
+   * would overwrite each other.
+   */
+  fileIdentity(path: string): Promise<string>;
   /** Writes a report whole or not at all (temp file + rename in the same folder); RuntimeError naming the reason. */
   writeAtomically(path: string, data: string, replace: boolean): Promise<void>;
 }

@@ -32,13 +32,28 @@ export class AbortError extends Error {
 
 /** A runtime failure that is not an AWS API error (a file we could not write, MFA codes rejected). */
 export class RuntimeError extends Error {
-  override readonly name = 'RuntimeError';
+  override readonly name: string = 'RuntimeError';
   readonly exitCode = ExitCode.runtime;
   constructor(
     message: string,
     readonly suggestion?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A reserved secret file is no longer at its path (deleted, or replaced by another file) when the secret is written:
+ * whatever was written went to a file nobody will find. The caller keeps the secret elsewhere and says where.
+ */
+export class FileTakenOverError extends RuntimeError {
+  override readonly name = 'FileTakenOverError';
+  constructor(
+    readonly path: string,
+    /** "was deleted", "was replaced by another file", … */
+    readonly how: string,
+  ) {
+    super(`${path} ${how} while init ran`);
   }
 }
 
@@ -119,6 +134,8 @@ interface AwsErrorLike {
   $fault?: string;
   /** Set by the client middleware in src/aws/clients.ts: "iam:CreateUser". */
   $awsCall?: string;
+  /** Set by the same middleware when the answer was not AWS's (an HTML error page): status, type, endpoint. */
+  $awsAnswer?: { status?: number; contentType?: string; endpoint?: string };
 }
 
 /**
@@ -129,6 +146,8 @@ export function awsErrorCode(err: unknown): string | undefined {
   if (!err || typeof err !== 'object') return undefined;
   const e = err as AwsErrorLike;
   if (!e.$metadata && !e.$fault && !e.Code) return undefined;
+  // The SDK's JSON protocols report an answer that is not JSON (an HTML error page) as a SyntaxError: no AWS code.
+  if (e.name === 'SyntaxError' && !e.Code) return 'Unknown';
   const raw = e.Code ?? e.name ?? '';
   return raw.endsWith('Exception') ? raw.slice(0, -'Exception'.length) : raw;
 }
@@ -140,9 +159,15 @@ export function awsErrorCode(err: unknown): string | undefined {
  */
 export function awsFailureReason(err: unknown): string {
   const e = err as AwsErrorLike;
-  let code = awsErrorCode(err) ?? '';
-  const status = e.$metadata?.httpStatusCode;
-  if ((code === '' || code === 'Error' || code === 'Unknown') && status) code = `HTTP ${status}`;
+  const code = awsErrorCode(err) ?? '';
+  const status = e.$metadata?.httpStatusCode ?? e.$awsAnswer?.status;
+  if ((code === '' || code === 'Error' || code === 'Unknown') && status) {
+    // Not AWS's answer: say what came back and from where, never the parser's complaint about it.
+    const type = e.$awsAnswer?.contentType?.split(';')[0]?.trim();
+    const page = type === 'text/html' ? 'an HTML page' : type ? `a ${type} answer` : 'an answer';
+    const from = e.$awsAnswer?.endpoint ? ` from ${e.$awsAnswer.endpoint}` : '';
+    return `HTTP ${status}: ${page}${from} that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)`;
+  }
   const message = (e.message ?? '').split('\n')[0]?.trim() ?? '';
   if (!message || message === code) return code || 'unknown error';
   return code ? `${code}: ${message}` : message;

@@ -1,6 +1,6 @@
 /** Builds the real Context from the global options. Imported only by commands, never at start-up. */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { assumeRole, DEFAULT_ROLE_NAME } from './aws/assume-role.js';
+import { assumeRole, DEFAULT_ROLE_NAME, SessionClockError } from './aws/assume-role.js';
 import { createAwsClients, resolveRegion, type AwsCallListener, type AwsClients } from './aws/clients.js';
 import type { GlobalOptions } from './cli.js';
 import { systemClock, type Context, type SignalSubscriber } from './context.js';
@@ -82,6 +82,7 @@ export async function enterAccount(
     // An hour: the longest a chained role session may last; renewed before it runs out.
     credentials = await assumeRole(own.sts, { roleArn, sessionName: 'iam-bootstrap', externalId: globals.externalId, durationSeconds: 3600 }, () => systemClock.now());
   } catch (err) {
+    if (err instanceof SessionClockError) throw err;
     throw new RuntimeError(
       `cannot assume ${roleArn}: ${awsFailureReason(err)}`,
       `Likely causes: the role does not exist in account ${accountId} (accounts invited into an Organization have no ` +

@@ -18,9 +18,20 @@ import { renderMarkdown, type AuditDocument } from './report.js';
 import type { AccountAudit } from './run-audit.js';
 import { describeImportFailure, importFindings, type ImportOutcome, type SecurityHubTarget } from './security-hub.js';
 
-/** Exit 2 naming every report that cannot be written, before anything is read from AWS. */
+/**
+ * Exit 2 naming every report that cannot be written, before anything is read from AWS: two reports to one file
+ * (however the paths are spelled: links, `..`, a symlinked folder), a file that exists without --force, a folder
+ * that is missing or read-only.
+ */
 export async function checkReportTargets(ctx: Pick<Context, 'fs'>, reports: ReportRequest[], force: boolean): Promise<void> {
   const problems: string[] = [];
+  const seen = new Map<string, ReportRequest>();
+  for (const r of reports) {
+    const identity = await ctx.fs.fileIdentity(r.path);
+    const first = seen.get(identity);
+    if (first) problems.push(`--report: ${r.path} is named twice (also as ${first.path}); each report needs its own file.`);
+    else seen.set(identity, r);
+  }
   for (const r of reports) {
     const reason = await ctx.fs.checkReportTarget(r.path, force);
     if (reason) problems.push(`--report ${r.format}=${r.path}: ${reason}`);
@@ -51,11 +62,19 @@ export function renderReport(format: ReportFormat, doc: AuditDocument, settings:
   }
 }
 
-export async function writeReports(ctx: Pick<Context, 'fs' | 'out'>, request: AuditRequest, doc: AuditDocument, settings: RenderSettings): Promise<void> {
+/** Writes every report, each whole or not at all; one that fails is named and the others are still written. */
+export async function writeReports(ctx: Pick<Context, 'fs' | 'out'>, request: AuditRequest, doc: AuditDocument, settings: RenderSettings): Promise<boolean> {
+  let allWritten = true;
   for (const r of request.reports) {
-    await ctx.fs.writeAtomically(r.path, renderReport(r.format, doc, settings), request.force);
-    ctx.out.info(`Wrote the ${r.format} report to ${r.path}`);
+    try {
+      await ctx.fs.writeAtomically(r.path, renderReport(r.format, doc, settings), request.force);
+      ctx.out.info(`Wrote the ${r.format} report to ${r.path}`);
+    } catch (err) {
+      allWritten = false;
+      ctx.out.warn(`The ${r.format} report was not written: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
+  return allWritten;
 }
 
 /**

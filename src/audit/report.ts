@@ -104,8 +104,18 @@ function renderAccountMatrix(doc: AuditDocument, kind: 'text' | 'markdown'): str
   return ['Accounts:', `  ${'account'.padEnd(w)}  ${'result'.padEnd(c)}  failing checks`, ...rows.map((r) => `  ${r.account.padEnd(w)}  ${r.counts.padEnd(c)}  ${r.failing}`)].join('\n');
 }
 
-function md(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+/**
+ * Text from AWS and from people (names, contact details, error messages) made inert for Markdown renderers, which
+ * also pass inline HTML through: HTML's specials as entities, Markdown's inline punctuation backslash-escaped
+ * (the backslash itself first), the table's pipe included; line breaks become the table-safe <br>.
+ */
+export function md(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~#]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, '<br>');
 }
 
 const ICON: Record<CheckStatus, string> = { fail: '❌ fail', error: '⚠️ error', pass: '✅ pass', skip: '➖ skip' };
@@ -113,7 +123,7 @@ const ICON: Record<CheckStatus, string> = { fail: '❌ fail', error: '⚠️ err
 export function renderMarkdown(doc: AuditDocument): string {
   const lines = [`# IAM audit — ${doc.generatedAt}`, ''];
   for (const a of doc.accounts) {
-    lines.push(`## Account ${label(a)}`, '');
+    lines.push(`## Account ${md(label(a))}`, '');
     if (a.error) {
       lines.push(`⚠️ ${md(a.error)}`, '');
       continue;
@@ -121,13 +131,13 @@ export function renderMarkdown(doc: AuditDocument): string {
     lines.push('| Status | Severity | Check | Detail | Fix | References |', '|---|---|---|---|---|---|');
     const sorted = [...a.checks].sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status));
     for (const c of sorted) {
-      lines.push(`| ${ICON[c.status]} | ${c.severity} | \`${c.id}\` | ${md(c.detail)} | ${c.remediation ? md(c.remediation) : ''} | ${c.references.join(', ')} |`);
+      lines.push(`| ${ICON[c.status]} | ${c.severity} | \`${c.id}\` | ${md(c.detail)} | ${c.remediation ? md(c.remediation) : ''} | ${md(c.references.join(', '))} |`);
     }
     lines.push('', `**${summaryLine(a.summary)}**`, '');
   }
   if (doc.accounts.length > 1) lines.push('## Accounts', '', renderAccountMatrix(doc, 'markdown'), '');
   const consoleOnly = consoleOnlyNote(doc);
-  if (consoleOnly) lines.push(consoleOnly, '');
+  if (consoleOnly) lines.push(md(consoleOnly), '');
   return lines.join('\n');
 }
 

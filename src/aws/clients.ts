@@ -135,6 +135,24 @@ export async function resolveRegion(flag: string | undefined, profile: string | 
   }
 }
 
+/** What an error page said about itself, when the SDK could not read an AWS error from it. */
+export interface UnparsableAnswer {
+  status?: number;
+  contentType?: string;
+  endpoint?: string;
+}
+
+/**
+ * The SDK reports an answer it cannot parse as a SyntaxError (JSON protocols) or as an "Unknown" error with no
+ * AWS code (query protocols); either way the raw response is attached.
+ */
+function unparsableAnswer(e: { name?: string; $response?: unknown; Code?: string } | undefined, context: { endpointV2?: { url?: URL } }): UnparsableAnswer | undefined {
+  const response = e?.$response as { statusCode?: number; headers?: Record<string, string> } | undefined;
+  if (!response || !(e?.name === 'SyntaxError' || e?.name === 'Unknown' || e?.name === 'Error')) return undefined;
+  const contentType = Object.entries(response.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  return { status: response.statusCode, contentType, endpoint: context.endpointV2?.url?.origin };
+}
+
 /**
  * Wraps every call once, outside the SDK's retries: the error that escapes carries the call's name
  * ("iam:CreateUser"), and the listener sees service, operation, duration and outcome — never parameters
@@ -153,8 +171,11 @@ function instrument(client: InstrumentableClient, service: string, listener: Aws
         onCall?.({ service, operation, durationMs: performance.now() - started, outcome: 'ok', attempts });
         return result;
       } catch (err) {
-        const e = err as { name?: string; $metadata?: { attempts?: number }; $awsCall?: string };
+        const e = err as { name?: string; $metadata?: { attempts?: number }; $awsCall?: string; $response?: unknown; $awsAnswer?: unknown };
         if (e && typeof e === 'object' && !e.$awsCall) e.$awsCall = `${service}:${operation}`;
+        // An answer that is not AWS's (a proxy's or an emulator's error page): what it was, and from where.
+        const answer = unparsableAnswer(e, context as { endpointV2?: { url?: URL } });
+        if (answer && e && typeof e === 'object') e.$awsAnswer = answer;
         onCall?.({
           service,
           operation,

@@ -1,5 +1,4 @@
 /** audit's flags → validated settings; every problem is a UsageError (exit 2) naming the flag. */
-import { resolve } from 'node:path';
 import { DEFAULT_ROLE_NAME } from '../aws/assume-role.js';
 import { UsageError } from '../errors.js';
 import { CHECK_IDS } from '../checks/registry.js';
@@ -110,10 +109,8 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
   }
   if (!flags.org && flags.concurrency !== undefined) throw new UsageError('--concurrency: needs --org.');
   if (!flags.org && !flags.elsewhere && flags.roleName !== undefined) throw new UsageError('--role-name: needs --org or --account.');
+  // Two reports naming one file are found where the file system can tell (checkReportTargets).
   const reports = (flags.report ?? []).map(parseReport);
-  const paths = reports.map((r) => resolve(r.path));
-  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (twice) throw new UsageError(`--report: ${twice} is named twice; each report needs its own file.`);
   if (flags.force && !reports.length) throw new UsageError('--force: needs --report (it lets a report replace an existing file).');
   if (flags.securityHubAccount !== undefined) {
     if (!flags.securityHub) throw new UsageError('--security-hub-account: needs --security-hub.');

@@ -23,14 +23,14 @@ export async function runAuditCommand(command: Command, secrets: SecretRegistry)
   const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'), {
     maxAttempts: READ_ONLY_MAX_ATTEMPTS,
   });
-  const { doc, deliveryFailed } = await runAudit(ctx, request);
-  // A Security Hub import that did not happen is a runtime failure even when checks failed too: the operator
-  // asked for it and must not mistake "findings" for "findings delivered".
-  const code = deliveryFailed ? ExitCode.runtime : auditExitCode(doc, request.failOn);
+  const { doc, deliveryFailed, reportsFailed } = await runAudit(ctx, request);
+  // A Security Hub import or a report file that did not happen is a runtime failure even when checks failed too:
+  // the operator asked for it and must not mistake "findings" for "findings delivered".
+  const code = deliveryFailed || reportsFailed ? ExitCode.runtime : auditExitCode(doc, request.failOn);
   if (code !== ExitCode.ok) throw new ExitWith(code);
 }
 
-export async function runAudit(ctx: Context, request: AuditRequest): Promise<{ doc: AuditDocument; deliveryFailed: boolean }> {
+export async function runAudit(ctx: Context, request: AuditRequest): Promise<{ doc: AuditDocument; deliveryFailed: boolean; reportsFailed: boolean }> {
   // Report files that cannot be written stop the run here, before any AWS call.
   await checkReportTargets(ctx, request.reports, request.force);
   const started = performance.now();
@@ -70,7 +70,7 @@ export async function runAudit(ctx: Context, request: AuditRequest): Promise<{ d
   }
   else if (request.format === 'markdown') ctx.out.result(renderMarkdown(doc));
   else ctx.out.result(renderTable(ctx.out, doc));
-  await writeReports(ctx, request, doc, { region, partition: caller.partition });
+  const written = await writeReports(ctx, request, doc, { region, partition: caller.partition });
   const delivered = hub ? await hub.finish() : true;
-  return { doc, deliveryFailed: !delivered };
+  return { doc, deliveryFailed: !delivered, reportsFailed: !written };
 }

@@ -7,6 +7,7 @@ import type { GlobalOptions } from '../cli.js';
 import type { Context } from '../context.js';
 import { AbortError, cleanUpAndRethrow, ExitCode, UsageError } from '../errors.js';
 import { signInUrl } from '../lib/credentials-csv.js';
+import { negationConflict } from '../lib/flags.js';
 import { passwordViolations } from '../lib/password.js';
 import type { SecretRegistry } from '../lib/secrets.js';
 import { seedMfaCodes, terminalMfaCodes } from '../mfa/code-providers.js';
@@ -62,6 +63,12 @@ export interface InitEnvironment {
 export async function runInitCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const flags = command.opts<InitFlags>();
   const globals = command.optsWithGlobals<GlobalOptions>();
+  const conflict = negationConflict(command.options, (command.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? []);
+  if (conflict) throw new UsageError(conflict);
+  // Without --account the role flags would be ignored, and the baseline applied to the caller's own account.
+  if (globals.roleName !== undefined && globals.account === undefined && globals.roleArn === undefined) {
+    throw new UsageError('--role-name: needs --account.');
+  }
   const request = parseInitFlags(flags, (name) => command.getOptionValueSource(name) === 'cli', globals.account !== undefined || globals.roleArn !== undefined);
   const { createContext } = await import('../runtime.js');
   const ctx = await createContext(globals, secrets);

@@ -49,7 +49,16 @@ export const accessAnalyzerStep: Step<AnalyzerData> = {
     if (wanted.type === 'ORGANIZATION' && ctx.account.organization.role !== 'management') {
       throw new UsageError('--organization-analyzer: an ORGANIZATION analyzer can only be created in the management account of an Organization.');
     }
-    const regions = wanted.regions === 'all' ? await enabledRegions(ctx) : wanted.regions;
+    const enabled = await enabledRegions(ctx);
+    const regions = wanted.regions === 'all' ? enabled : wanted.regions;
+    // A region the account has not enabled would fail at CreateAnalyzer, after other steps changed things.
+    const off = regions.filter((r) => !enabled.includes(r));
+    if (off.length) {
+      throw new UsageError(
+        `--access-analyzer-regions: ${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} not enabled in account ${ctx.account.accountId} ` +
+          `(enabled: ${enabled.join(', ')}); leave ${off.length === 1 ? 'it' : 'them'} out, or enable ${off.length === 1 ? 'it' : 'them'} first (console: Account → AWS Regions).`,
+      );
+    }
     const present = await mapConcurrent(regions, regions.length, async (region) => ({
       region,
       analyzers: (await externalAccessAnalyzers(ctx, region)).filter((a) => a.type === wanted.type),

@@ -8,13 +8,15 @@ import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
 import { CleanupFailedError, isAwsError } from '../errors.js';
 import type { Context } from '../context.js';
 import { getUser } from './admin-user.js';
-import { markAccessKeyPending, readPending, staleNote } from './secret-journal.js';
+import { PENDING_ACCESS_KEY_TAG, clearPending, markAccessKeyPending, readPending, staleNote } from './secret-journal.js';
 import { plan, type Step } from './types.js';
 
 interface KeyData {
   create: boolean;
   /** Keys an interrupted run created but never delivered: useless without their secrets. */
   undelivered: string[];
+  /** The journal names a key that was saved: only strays are deleted, then the journal is cleared. */
+  clearJournal?: boolean;
 }
 
 export async function accessKeyIds(ctx: Pick<Context, 'clients'>, userName: string): Promise<string[]> {
@@ -29,7 +31,12 @@ export async function accessKeyIds(ctx: Pick<Context, 'clients'>, userName: stri
 
 async function deleteKeys(ctx: Context, userName: string, ids: string[]): Promise<void> {
   for (const id of ids) {
-    await ctx.clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }));
+    try {
+      await ctx.clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }));
+    } catch (err) {
+      // Already gone (an earlier attempt whose answer was lost): what this call was for.
+      if (!isAwsError(err, 'NoSuchEntity')) throw err;
+    }
   }
 }
 
@@ -42,6 +49,16 @@ export const accessKeyStep: Step<KeyData> = {
     if (!accessKey) return plan(this, 'skip', 'no access key (pass --access-key to create one)', { create: false, undelivered: [] });
     const keys = await accessKeyIds(ctx, name);
     const pending = keys.length ? readPending((await getUser(ctx, name))?.Tags) : { password: false };
+    if (pending.keysBefore && pending.savedKey && keys.includes(pending.savedKey)) {
+      // The last run saved its key's secret but could not look for strays: the saved key stays.
+      const accounted = [...pending.keysBefore, pending.savedKey];
+      const undelivered = keys.filter((id) => !accounted.includes(id));
+      const summary = undelivered.length ? `delete ${name}'s access keys that nobody holds` : `${name} has access key ${pending.savedKey}; clear the journal`;
+      return plan(this, 'update', summary, { create: false, undelivered, clearJournal: true }, [
+        ...undelivered.map((id) => ({ field: 'access key', from: id, note: 'made by an attempt whose answer was lost: nobody has its secret' })),
+        { field: 'journal tag', from: PENDING_ACCESS_KEY_TAG, note: `${pending.savedKey} was saved${pending.keyFile ? ` to ${pending.keyFile}` : ''} and is kept` },
+      ]);
+    }
     if (pending.keysBefore) {
       const before = pending.keysBefore;
       const undelivered = keys.filter((id) => !before.includes(id));
@@ -58,14 +75,19 @@ export const accessKeyStep: Step<KeyData> = {
   },
 
   async apply(ctx, p) {
-    if (!p.data.create) return {};
     const name = ctx.settings.adminUser;
+    if (p.data.clearJournal) {
+      await deleteKeys(ctx, name, p.data.undelivered);
+      await clearPending(ctx, name, ['accessKey']);
+      return {};
+    }
+    if (!p.data.create) return {};
     await deleteKeys(ctx, name, p.data.undelivered);
     const before = await accessKeyIds(ctx, name);
     await markAccessKeyPending(ctx, name, before, ctx.files.credentials?.path);
     const key = await createKey(ctx, name, before);
     // Kept before anything else can fail: from here on, the secret reaches the credentials file whatever happens.
-    ctx.vault.keepAccessKey(key);
+    ctx.vault.keepAccessKey(key, before);
     const strays = (await accessKeyIds(ctx, name)).filter((id) => !before.includes(id) && id !== key.id);
     await deleteKeys(ctx, name, strays);
     ctx.vault.accessKeyAccountedFor();

@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
 import { allPages } from '../aws/pagination.js';
-import { cleanUpAndRethrow, isAwsError, UsageError } from '../errors.js';
-import type { Context } from '../context.js';
+import { cleanUpAndRethrow, FileTakenOverError, isAwsError, RuntimeError, UsageError } from '../errors.js';
+import type { Context, ReservedFile } from '../context.js';
 import { decodeSeed, otpauthUri } from '../lib/totp.js';
 import { currentAlias } from './account-alias.js';
 import { plan, type Step, type StepContext } from './types.js';
@@ -149,6 +149,16 @@ async function createDevice(ctx: StepContext): Promise<VirtualMFADevice> {
   }
 }
 
+/** A seed file that was deleted or replaced since it was reserved: the device is not enabled (and is removed). */
+async function saveSeed(file: ReservedFile, data: string | Uint8Array): Promise<void> {
+  try {
+    await file.fill(data);
+  } catch (err) {
+    if (!(err instanceof FileTakenOverError)) throw err;
+    throw new RuntimeError(`${err.message}, so the MFA seed could not be saved there; the device was not enabled.`, 'Run init again to enrol a new device.');
+  }
+}
+
 async function enrol(ctx: StepContext, device: VirtualMFADevice): Promise<void> {
   const { adminUser } = ctx.settings;
   const { qrPng, mfaSecret } = ctx.files;
@@ -157,9 +167,9 @@ async function enrol(ctx: StepContext, device: VirtualMFADevice): Promise<void> 
   ctx.secrets.add(secret);
   const label = (await currentAlias(ctx)) ?? ctx.account.accountId;
   const uri = otpauthUri(secret, adminUser, label);
-  if (qrPng && device.QRCodePNG) await qrPng.fill(device.QRCodePNG);
+  if (qrPng && device.QRCodePNG) await saveSeed(qrPng, device.QRCodePNG);
   // Saved before enabling: once the device is on, this file is the only other way to produce codes.
-  if (mfaSecret) await mfaSecret.fill(`${uri}\n`);
+  if (mfaSecret) await saveSeed(mfaSecret, `${uri}\n`);
   const { code1, code2 } = await ctx.mfaCodes({ serial, userName: adminUser, secret, uri });
   // A stop signal while the codes were read: the device is not enabled yet, so stopping now leaves nothing half-done.
   ctx.stop.throwIfAborted();

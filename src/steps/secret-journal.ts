@@ -10,7 +10,11 @@ import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
 import type { Context } from '../context.js';
 
 export const PENDING_PASSWORD_TAG = 'iam-bootstrap:pending-password';
-/** Value: "before:<ids of keys that existed before we created one>" or "before:none", then " file:<path>". */
+/**
+ * Value: "before:<ids of keys that existed before we created one>" or "before:none"; then " saved:<id>" once the
+ * new key's secret is in the credentials file but keys that lost answers may have created were not yet looked
+ * for; then " file:<path>".
+ */
 export const PENDING_ACCESS_KEY_TAG = 'iam-bootstrap:pending-access-key';
 
 export const JOURNAL_TAGS = [PENDING_PASSWORD_TAG, PENDING_ACCESS_KEY_TAG];
@@ -23,11 +27,14 @@ export interface PendingSecrets {
   passwordFile?: string;
   /** Key ids that existed before the interrupted CreateAccessKey; undefined when no key is pending. */
   keysBefore?: string[];
+  /** The key whose secret was saved: it has a holder, and only keys neither before nor saved are strays. */
+  savedKey?: string;
   keyFile?: string;
 }
 
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const FILE_MARK = ' file:';
+const SAVED_MARK = ' saved:';
 
 /** " file:<path>" when IAM's tag-value rules (256 characters of a limited set) can hold the path, else "". */
 function fileSuffix(prefix: string, file: string | undefined): string {
@@ -45,10 +52,12 @@ export function readPending(tags: Tag[] | undefined): PendingSecrets {
   const passwordValue = byKey.get(PENDING_PASSWORD_TAG);
   const keyValue = byKey.get(PENDING_ACCESS_KEY_TAG);
   const key = keyValue === undefined ? undefined : splitFile(keyValue);
+  const [before = '', saved] = (key?.head ?? '').split(SAVED_MARK);
   return {
     password: passwordValue !== undefined,
     passwordFile: passwordValue === undefined ? undefined : splitFile(passwordValue).file,
-    keysBefore: key?.head.replace(/^before:/, '').split(' ').filter((id) => id && id !== 'none'),
+    keysBefore: key ? before.replace(/^before:/, '').split(' ').filter((id) => id && id !== 'none') : undefined,
+    savedKey: saved?.trim() || undefined,
     keyFile: key?.file,
   };
 }
@@ -58,8 +67,20 @@ export async function markPasswordPending(ctx: Context, userName: string, file: 
 }
 
 export async function markAccessKeyPending(ctx: Context, userName: string, keysBefore: string[], file: string | undefined): Promise<void> {
-  const head = `before:${keysBefore.join(' ') || 'none'}`;
-  await tag(ctx, userName, { Key: PENDING_ACCESS_KEY_TAG, Value: head + fileSuffix(head, file) });
+  await tag(ctx, userName, accessKeyTag(keysBefore, undefined, file));
+}
+
+/**
+ * The new key's secret is saved, but keys that attempts with lost answers may have created were not looked for:
+ * the journal now says the saved key has a holder (a re-run must not replace it) and still tells strays apart.
+ */
+export async function markAccessKeySaved(ctx: Context, userName: string, keysBefore: string[], savedKey: string, file: string | undefined): Promise<void> {
+  await tag(ctx, userName, accessKeyTag(keysBefore, savedKey, file));
+}
+
+function accessKeyTag(keysBefore: string[], savedKey: string | undefined, file: string | undefined): Tag {
+  const head = `before:${keysBefore.join(' ') || 'none'}${savedKey ? `${SAVED_MARK}${savedKey}` : ''}`;
+  return { Key: PENDING_ACCESS_KEY_TAG, Value: head + fileSuffix(head, file) };
 }
 
 /** Called for exactly the secrets that are now safely in the credentials file. */

@@ -62,7 +62,8 @@ export interface SecretFiles {
  */
 export interface CredentialKeeper {
   keepPassword(password: string): void;
-  keepAccessKey(key: { id: string; secret: string }): void;
+  /** `before`: the user's key ids before this one was created (the journal tells strays apart by them). */
+  keepAccessKey(key: { id: string; secret: string }, before: string[]): void;
   /** No key created by this run is left whose secret is not kept, so the key's journal tag can go once it is saved. */
   accessKeyAccountedFor(): void;
 }

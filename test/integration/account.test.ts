@@ -99,7 +99,7 @@ describe.skipIf(noMoto)('centralized root access, through the test double (moto 
     expect(removed.code).toBe(0);
     expect(await rootState(member)).toEqual({ loginProfile: false, accessKeys: [], signingCertificates: [], mfaDevices: [] });
     const order = mutatingCallsIn(removed.stderr).map((l) => l.split(' ')[1]);
-    expect(order).toEqual(['iam:DeleteLoginProfile', 'iam:DeleteAccessKey', 'iam:DeleteSigningCertificate', 'iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice']);
+    expect(order).toEqual(['iam:DeleteLoginProfile', 'iam:DeleteAccessKey', 'iam:DeleteSigningCertificate', 'iam:TagMFADevice', 'iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice']);
     expect(removed.stdout).toContain('IAMCreateRootUserPassword');
 
     const again = await cli(remove);

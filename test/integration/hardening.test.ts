@@ -52,13 +52,19 @@ describe.skipIf(noMoto)('no secret is ever lost', () => {
     expect(mid.keys).toHaveLength(1);
     // Before the fix, the password was written and the key's secret was gone, its journal tag cleared with the password's.
     expect(secretsWithoutFile(proxy, dir, mid)).toEqual([]);
+    // The saved key is marked as saved at once; only strays (none here) are left for the re-run to look for.
+    expect(mid.tags).toEqual([{ Key: 'iam-bootstrap:pending-access-key', Value: expect.stringMatching(new RegExp(`^before:none saved:${mid.keys[0]} file:`)) }]);
 
     proxy.clearRules();
+    const creates = () => proxy?.seen.filter((op) => op === 'CreateAccessKey' || op === 'DeleteAccessKey').length;
+    const before = creates();
     const again = await runCli(scripted(dir, proxy.url, ['--json']), { env: cliEnv(creds), cwd: dir });
     expect(again.code).toBe(0);
     const s = await accountState(iamFor(creds));
     expect(s).toMatchObject({ users: ['alice'], loginProfile: true, unassigned: [] });
-    expect(s.keys).toHaveLength(1);
+    // The delivered key is kept: the re-run neither revokes it nor makes another (before the fix it replaced it).
+    expect(s.keys).toEqual(mid.keys);
+    expect(creates()).toBe(before);
     expect(s.mfa).toHaveLength(1);
     expect(s.tags).toEqual([]);
     expect(secretsWithoutFile(proxy, dir, s)).toEqual([]);

@@ -29,11 +29,25 @@ describe('describeError', () => {
       new Error('@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
       { $metadata: { httpStatusCode: 500 }, $awsCall: 'iam:ListOrganizationsFeatures' },
     );
-    expect(awsFailureReason(err)).toBe('HTTP 500: @aws-sdk XML parse error: mismatched tags <html> and </title>.');
+    expect(awsFailureReason(err)).toBe("HTTP 500: an answer that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)");
     expect(describeError(err)).toEqual({
       exitCode: 3,
-      message: 'Error: iam:ListOrganizationsFeatures failed: HTTP 500: @aws-sdk XML parse error: mismatched tags <html> and </title>.',
+      message: "Error: iam:ListOrganizationsFeatures failed: HTTP 500: an answer that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)",
     });
+  });
+
+  it('says the same of an HTML page whichever protocol the service speaks (JSON parsers throw a SyntaxError)', () => {
+    const page = { status: 502, contentType: 'text/html; charset=utf-8', endpoint: 'http://127.0.0.1:4566' };
+    const json = Object.assign(new SyntaxError('Unexpected token \'<\', "<html><bod"... is not valid JSON'), {
+      $metadata: { httpStatusCode: 502 },
+      $awsCall: 'account:ListRegions',
+      $awsAnswer: page,
+    });
+    const query = Object.assign(new Error('Unknown'), { name: 'Unknown', $fault: 'client', $metadata: { httpStatusCode: 502 }, $awsCall: 'iam:ListUsers', $awsAnswer: page });
+    const reason = "HTTP 502: an HTML page from http://127.0.0.1:4566 that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)";
+    expect(awsFailureReason(json)).toBe(reason);
+    expect(awsFailureReason(query)).toBe(reason);
+    expect(describeError(json).message).toBe(`Error: account:ListRegions failed: ${reason}`);
   });
 
   it('gives credential advice for expired or invalid credentials', () => {

@@ -15,9 +15,20 @@ export const CSV_COLUMNS = [
   'generated_at',
 ] as const;
 
-/** A field is quoted when it holds a comma, a quote or a line break; quotes inside are doubled (RFC 4180 §2). */
+/**
+ * What a spreadsheet program reads as the start of a formula (CWE-1236): IAM names may begin with = + - @, and
+ * detail text comes from AWS and from names people chose.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A field is neutralised when a spreadsheet would evaluate it, as OWASP's CSV injection guidance says: prefixed with
+ * a single quote, which spreadsheets show as text and do not evaluate. Then it is quoted when it holds a comma, a
+ * quote or a line break, quotes inside doubled (RFC 4180 §2).
+ */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const inert = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }
 
 /**

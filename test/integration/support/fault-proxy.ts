@@ -62,6 +62,8 @@ export interface FaultProxy {
   holdRequest(operation: string, onRequest: () => void): void;
   /** Runs `fn` (once) when the operation's answer arrives from moto, and delivers the answer after it. */
   beforeAnswer(operation: string, fn: () => void | Promise<void>): void;
+  /** Every answer of `operation` is delivered as `fn` rewrites its body (e.g. an Expiration from a skewed clock). */
+  rewriteAnswer(operation: string, fn: (body: string) => string): void;
   /** The raw bodies of the requests of `operation` (to learn what the client sent; URLSearchParams reads them). */
   bodies(operation: string): string[];
   /** Operations seen, in order. */
@@ -115,6 +117,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const held = new Map<string, () => void>();
   const heldRequests = new Map<string, () => void>();
   const before = new Map<string, () => void | Promise<void>>();
+  const rewrites = new Map<string, (body: string) => string>();
   const bodies: { operation: string; body: string }[] = [];
   const exchanges: Exchange[] = [];
   const answered = new Set<string>();
@@ -188,7 +191,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
               return; // never answered: the client is killed meanwhile
             }
             if (fault === 'lost') return void req.socket.destroy(); // moto has acted; the answer is lost
-            const whole = Buffer.concat(parts);
+            const rewrite = rewrites.get(op);
+            const whole = rewrite ? Buffer.from(rewrite(Buffer.concat(parts).toString())) : Buffer.concat(parts);
             if (fault === 'cut') {
               res.writeHead(answer.statusCode ?? 500, { ...answer.headers, 'content-length': String(whole.length) });
               res.write(whole.subarray(0, Math.floor(whole.length / 2)));
@@ -196,7 +200,12 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
               return;
             }
             answered.add(op);
-            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            const headers = { ...answer.headers };
+            if (rewrite) {
+              delete headers['transfer-encoding'];
+              headers['content-length'] = String(whole.length);
+            }
+            res.writeHead(answer.statusCode ?? 500, headers);
             res.end(whole);
           });
         },
@@ -217,6 +226,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     holdAnswer: (operation, onRequest) => held.set(operation, onRequest),
     holdRequest: (operation, onRequest) => heldRequests.set(operation, onRequest),
     beforeAnswer: (operation, fn) => before.set(operation, fn),
+    rewriteAnswer: (operation, fn) => rewrites.set(operation, fn),
     bodies: (operation) => bodies.filter((b) => b.operation === operation).map((b) => b.body),
     seen,
     requests,

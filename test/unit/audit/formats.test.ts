@@ -1,11 +1,12 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvField, renderCsv } from '../../../src/audit/formats/csv.js';
 import { HTML_CONTENT_SECURITY_POLICY, renderHtml } from '../../../src/audit/formats/html.js';
 import { renderJunit } from '../../../src/audit/formats/junit.js';
 import { OCSF_VERSION, renderOcsf } from '../../../src/audit/formats/ocsf.js';
-import { auditDocument } from '../../../src/audit/report.js';
+import { auditDocument, renderMarkdown } from '../../../src/audit/report.js';
 import { countStatuses, type AccountAudit } from '../../../src/audit/run-audit.js';
 import type { CheckResult } from '../../../src/checks/types.js';
 import { assertOcsfComplianceFinding } from '../../support/ocsf.js';
@@ -64,9 +65,28 @@ describe('csv report', () => {
     expect(nasty).toMatchObject({ detail: NASTY, status: 'fail', severity: 'high', account_alias: 'prod-main', references: 'CIS 1.10 IAM.5' });
     expect(nasty?.resources?.split(' ')).toEqual(['arn:aws:iam::111122223333:user/a,b', 'arn:aws:iam::111122223333:user/c']);
     expect(rows.at(-1)).toMatchObject({ account_id: '333344445555', status: 'error', detail: expect.stringContaining('cannot assume') });
-    // Round trip: parsed and written again, field by field, it is the same text.
-    const records = parseCsv(text) as string[][];
-    expect(records.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n').toBe(text);
+  });
+
+  it('writes exactly the text a person would, checked against text written by hand', () => {
+    const doc = auditDocument(
+      [account('111122223333', [check({ id: 'console-mfa', status: 'fail', severity: 'high', detail: 'bob, "ops": no MFA\nsee IAM', resources: ['arn:aws:iam::111122223333:user/bob'], references: ['CIS 2.10'], remediation: 'enable MFA' })])],
+      new Date('2026-11-23T10:00:00.000Z'),
+    );
+    expect(renderCsv(doc)).toBe(
+      'account_id,account_alias,check_id,title,severity,status,detail,resources,references,remediation,generated_at\r\n' +
+        '111122223333,,console-mfa,Title of console-mfa,high,fail,"bob, ""ops"": no MFA\nsee IAM",arn:aws:iam::111122223333:user/bob,CIS 2.10,enable MFA,2026-11-23T10:00:00.000Z\r\n',
+    );
+  });
+
+  it.each(['=', '+', '-', '@', '\t', '\r'])('neutralises a cell that starts with %j, and a CSV parser reads it back as text', (lead) => {
+    const detail = `${lead}1+2: console password, no MFA`;
+    const doc = auditDocument([account('111122223333', [check({ id: 'console-mfa', status: 'fail', detail, resources: [`arn:aws:iam::111122223333:user/${lead}x`] })])], new Date('2026-11-23T10:00:00.000Z'));
+    const text = renderCsv(doc);
+    expect(text).toContain(`,"'${lead}1+2: console password, no MFA",`); // quoted for its comma
+    const [row] = parseCsv(text, { columns: true }) as Record<string, string>[];
+    expect(row?.detail).toBe(`'${detail}`);
+    // Only a leading character matters: an ARN with = inside stays as it is.
+    expect(row?.resources).toBe(`arn:aws:iam::111122223333:user/${lead}x`);
   });
 });
 
@@ -170,5 +190,65 @@ describe('html report', () => {
     expect(html).toMatch(/--by-failures: 0; --by-name: 2"><a class="acct" href="#a333344445555"/);
     expect(html).toMatch(/--by-failures: 1; --by-name: 0"><a class="acct" href="#a111122223333"/);
     expect(html).toContain('Could not be audited: cannot assume');
+  });
+});
+
+describe('markdown report', () => {
+  // Free text an attacker or an accident can put in front of the report: a contact's name, an AWS message, an error.
+  const HOSTILE = [
+    '<img src=x onerror=alert(1)>',
+    'Bob \\| x | y',
+    '`code` *em* _em_ **strong** ~~gone~~',
+    '[link](https://evil.example) ![img](x.png)',
+    '<root_account> & &amp; \\<b\\>',
+    '# not a heading',
+    'line one\nline two',
+  ].join(' ');
+  const doc = auditDocument(
+    [
+      account('111122223333', [check({ id: 'security-contact', status: 'pass', detail: `SECURITY contact ${HOSTILE}` }), check({ id: 'console-mfa', status: 'fail', detail: HOSTILE, remediation: HOSTILE })], `acme`),
+      { accountId: '222233334444', alias: null, error: `cannot assume: ${HOSTILE}`, checks: [], summary: countStatuses([]) },
+    ],
+    new Date('2026-11-23T10:00:00.000Z'),
+  );
+  // HTML on, as GitHub and most renderers allow inline HTML.
+  const md = new MarkdownIt({ html: true });
+  const tokens = md.parse(renderMarkdown(doc), {});
+
+  it('renders only the report\'s own headings, tables, code and emphasis: no element from the text it carries', () => {
+    const BLOCKS = /^(heading|paragraph|table|thead|tbody|tr|th|td)_(open|close)$|^inline$/;
+    expect(tokens.filter((t) => !BLOCKS.test(t.type)).map((t) => t.type)).toEqual([]);
+    const inline = tokens.flatMap((t) => t.children ?? []);
+    expect([...new Set(inline.map((t) => t.type))].sort()).toEqual(['code_inline', 'html_inline', 'strong_close', 'strong_open', 'text']);
+    // The only inline HTML is the report's own line break; the code spans are the check ids.
+    expect([...new Set(inline.filter((t) => t.type === 'html_inline').map((t) => t.content))]).toEqual(['<br>']);
+    expect(inline.filter((t) => t.type === 'code_inline').map((t) => t.content)).toEqual(['console-mfa', 'security-contact']);
+    const html = md.render(renderMarkdown(doc));
+    expect(html).not.toMatch(/<img|<a |<em>|<s>|<root_account>|<h1>[^<]*not a heading/);
+    // The hostile text survives as text, character for character.
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; Bob \\| x | y `code` *em* _em_ **strong** ~~gone~~');
+    expect(html).toContain('&lt;root_account&gt; &amp; &amp;amp; \\&lt;b\\&gt;');
+  });
+
+  it('gives every table row the header\'s number of columns, and escapes the account heading', () => {
+    const rows: { header: boolean; cells: number }[] = [];
+    for (const t of tokens) {
+      if (t.type === 'tr_open') rows.push({ header: false, cells: 0 });
+      const row = rows.at(-1);
+      if (row && (t.type === 'th_open' || t.type === 'td_open')) {
+        row.cells += 1;
+        row.header ||= t.type === 'th_open';
+      }
+    }
+    // Two tables: the account's checks (6 columns) and the Organization's accounts (3); each body row as its header.
+    let width = 0;
+    for (const r of rows) {
+      if (r.header) width = r.cells;
+      else expect(r.cells).toBe(width);
+    }
+    expect(rows.filter((r) => r.header).map((r) => r.cells)).toEqual([6, 3]);
+    expect(rows.filter((r) => !r.header)).toHaveLength(4);
+    const headings = tokens.filter((t, i) => tokens[i - 1]?.type === 'heading_open').map((t) => t.content);
+    expect(headings).toContain('Account 111122223333 (acme)');
   });
 });

@@ -121,3 +121,40 @@ describe('assumed-role credentials', () => {
     expect(assumed).toBe(1);
   });
 });
+
+describe('sessions that are short, or whose clock is off', () => {
+  const at = (iso: string) => new Date(iso);
+  const session = (n: number, expiration: Date) => ({ accessKeyId: `ASIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration });
+
+  it('a session that arrives with less than five minutes left is used for half of that, not renewed on every call', async () => {
+    let now = at('2026-06-01T12:00:00Z');
+    let assumed = 0;
+    // Two minutes left on arrival: the renewal window (five minutes) already covers all of it.
+    const assume = async () => session(++assumed + 1, new Date(now.getTime() + 2 * 60_000));
+    const provider = assumedRoleCredentials(assume, () => now, session(1, new Date(now.getTime() + 2 * 60_000)));
+    for (let i = 0; i < 30; i++) expect((await provider()).accessKeyId).toBe('ASIA1');
+    expect(assumed).toBe(0);
+    now = new Date(now.getTime() + 59_000); // 61 s left of 120: still in use
+    expect((await provider()).accessKeyId).toBe('ASIA1');
+    now = new Date(now.getTime() + 2_000); // past halfway: renewed once
+    expect((await provider()).accessKeyId).toBe('ASIA2');
+    expect((await provider()).accessKeyId).toBe('ASIA2');
+    expect(assumed).toBe(1);
+  });
+
+  it.each([
+    ['already expired', -600_000],
+    ['expiring within a minute of issue', 30_000],
+  ])('a session %s by this clock is one error that names the clock, without another AssumeRole', (_what, offset) => {
+    const now = at('2026-06-01T12:00:00Z');
+    let assumed = 0;
+    const assume = async () => {
+      assumed += 1;
+      return session(2, now);
+    };
+    expect(() => assumedRoleCredentials(assume, () => now, session(1, new Date(now.getTime() + offset)), 'arn:aws:iam::111122223333:role/X')).toThrow(
+      /arn:aws:iam::111122223333:role\/X returned a session that expires at .* this machine's clock \(2026-06-01T12:00:00\.000Z\): this machine's clock is probably wrong/,
+    );
+    expect(assumed).toBe(0);
+  });
+});

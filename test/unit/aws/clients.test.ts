@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { CreateUserCommand, ListAccountAliasesCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsCallRecord } from '../../../src/aws/clients.js';
@@ -49,5 +52,29 @@ describe('AWS client instrumentation', () => {
     expect(calls).toHaveLength(1);
     expect(Object.keys(calls[0] as object).sort()).toEqual(['attempts', 'durationMs', 'operation', 'outcome', 'service']);
     expect(calls[0]).toMatchObject({ service: 'iam', operation: 'ListAccountAliases', outcome: 'ok' });
+  });
+});
+
+describe("an answer that is not AWS's", () => {
+  it('an HTML error page reads the same from a JSON service (Account) as from a query service (IAM): status, page, endpoint', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const clients = createAwsClients({ region: 'us-east-1', endpointUrl: endpoint, maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
+      const fromAccount = await clients.account.send(new ListRegionsCommand({})).catch((e: unknown) => e);
+      const fromIam = await clients.iam.send(new ListAccountAliasesCommand({})).catch((e: unknown) => e);
+      const reason = `HTTP 502: an HTML page from ${endpoint} that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)`;
+      expect(describeError(fromAccount).message).toBe(`Error: account:ListRegions failed: ${reason}`);
+      expect(describeError(fromIam).message).toBe(`Error: iam:ListAccountAliases failed: ${reason}`);
+    } finally {
+      server.close();
+    }
   });
 });

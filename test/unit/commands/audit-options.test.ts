@@ -16,7 +16,6 @@ describe('audit --report, --force and --security-hub flags', () => {
     [{ report: ['pdf=a.pdf'] }, '--report: unknown format "pdf" in "pdf=a.pdf"; write <format>=<path> with a format of html, junit, ocsf, json, markdown, csv.'],
     [{ report: ['html'] }, '--report: "html" names no file; write html=<path>.'],
     [{ report: ['html='] }, '--report: "html=" names no file; write html=<path>.'],
-    [{ report: ['csv=a.csv', 'junit=./a.csv'] }, 'is named twice'],
     [{ force: true }, '--force: needs --report'],
     [{ securityHubAccount: '111122223333' }, '--security-hub-account: needs --security-hub.'],
     [{ securityHub: true, securityHubAccount: '1111' }, '--security-hub-account: "1111" is not a 12-digit account id.'],

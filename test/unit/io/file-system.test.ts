@@ -1,7 +1,10 @@
-import { chmodSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileTakenOverError } from '../../../src/errors.js';
 import { nodeFileSystem } from '../../../src/io/file-system.js';
+import { isPathLocked, lockPath, socketName } from '../../../src/io/path-lock.js';
 import { tempDir } from '../../support/context.js';
 
 describe('secret file reservation', () => {
@@ -106,5 +109,82 @@ describe('report files', () => {
       expect(await nodeFileSystem.checkReportTarget(join(dir, 'a.xml'), false)).toMatch(/is not writable: EACCES/);
       chmodSync(dir, 0o700);
     }
+  });
+});
+
+describe('a reservation is held for the whole run', () => {
+  it('a second reservation of the same path (another run) is refused while the first is held, and allowed once it is filled', async () => {
+    const path = join(tempDir(), 'creds.csv');
+    const alice = await nodeFileSystem.reserve(path);
+    // An empty 0600 file of ours, as a killed run's leftover looks, but a live run holds it.
+    expect(await nodeFileSystem.inspectTarget(path)).toEqual({ kind: 'taken', reason: `${path} is being written by another iam-bootstrap run that is still running; wait for it to finish, or choose another file` });
+    await expect(nodeFileSystem.reserve(path)).rejects.toThrow(/is being written by another iam-bootstrap run/);
+    await alice.fill('alice,secret\n');
+    expect(readFileSync(path, 'utf8')).toBe('alice,secret\n');
+    expect((await nodeFileSystem.inspectTarget(path)).kind).toBe('taken'); // filled: never reused
+  });
+
+  it('the same path spelled through a symlinked folder is the same lock', async () => {
+    const dir = tempDir();
+    symlinkSync(dir, join(dir, 'ln'));
+    const file = await nodeFileSystem.reserve(join(dir, 'c.csv'));
+    await expect(nodeFileSystem.reserve(join(dir, 'ln', 'c.csv'))).rejects.toThrow(/another iam-bootstrap run/);
+    await file.discard();
+  });
+
+  it('a run killed with SIGKILL holds nothing: the operating system released its lock, so its empty file is a leftover', async () => {
+    const path = join(tempDir(), 'alice.otp');
+    closeSync(openSync(path, 'wx', 0o600));
+    const name = await socketName(path);
+    // Another process holds the path's lock, as a live run does.
+    const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen({ path: ${JSON.stringify(name)} }, () => console.log('held'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    expect((await nodeFileSystem.inspectTarget(path)).kind).toBe('taken');
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    holder.kill('SIGKILL');
+    await exited;
+    expect(await nodeFileSystem.inspectTarget(path)).toEqual({ kind: 'leftover' });
+    const again = await nodeFileSystem.reserve(path);
+    await again.fill('otpauth://');
+    expect(readFileSync(path, 'utf8')).toBe('otpauth://');
+  });
+
+  it.each([
+    ['deleted', (p: string) => rmSync(p), 'was deleted'],
+    ['renamed over', (p: string) => {
+      writeFileSync(`${p}.x`, 'theirs');
+      renameSync(`${p}.x`, p);
+    }, 'was replaced by another file'],
+    ['replaced by a symbolic link', (p: string) => {
+      rmSync(p);
+      symlinkSync('/dev/null', p);
+    }, 'was replaced by a symbolic link'],
+  ])('a reservation %s before it is filled: nothing is written anywhere, and the error says what happened', async (_what, takeOver, how) => {
+    const path = join(tempDir(), 'creds.csv');
+    const file = await nodeFileSystem.reserve(path);
+    takeOver(path);
+    const err = await file.fill('secret').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileTakenOverError);
+    expect((err as FileTakenOverError).message).toBe(`${path} ${how} while init ran`);
+    expect(file.filled).toBe(false);
+    expect(existsSync(path) && !lstatSync(path).isSymbolicLink() ? readFileSync(path, 'utf8') : '').not.toContain('secret');
+    // The lock is released: the path can be reserved again once it is free.
+    rmSync(path, { force: true });
+    await (await nodeFileSystem.reserve(path)).discard();
+  });
+
+  it('off Linux, a socket file stands for the lock; one left by a dead process is replaced', async () => {
+    const path = join(tempDir(), 'creds.csv');
+    const held = await lockPath(path, 'file');
+    expect(held).toBeDefined();
+    expect(await lockPath(path, 'file')).toBeUndefined();
+    expect(await isPathLocked(path, 'file')).toBe(true);
+    await held?.release();
+    // A stale socket file: nobody listens on it.
+    const name = await socketName(path, 'file');
+    writeFileSync(name, '');
+    const again = await lockPath(path, 'file');
+    expect(again).toBeDefined();
+    await again?.release();
   });
 });

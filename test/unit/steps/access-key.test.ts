@@ -65,4 +65,19 @@ describe('access-key step', () => {
     const outcome = ctx.vault;
     expect(alice.keys.map((k) => k.id)).toEqual(['AKIAOLDKEPT', outcome.accessKey?.id]);
   });
+
+  it('keeps a key whose secret was saved; deletes only the strays the journal tells apart, then clears the journal', async () => {
+    const account = withUser();
+    const alice = account.users.get('alice')!;
+    alice.keys.push({ id: 'AKIASAVED', secret: 'in the file' }, { id: 'AKIASTRAY', secret: 'nobody has it' });
+    alice.tags.push({ Key: PENDING_ACCESS_KEY_TAG, Value: 'before:none saved:AKIASAVED file:/tmp/creds.csv' });
+    const ctx = stepContext(account, { accessKey: true });
+    const p = await accessKeyStep.inspect(ctx);
+    expect(p).toMatchObject({ status: 'update', summary: "delete alice's access keys that nobody holds" });
+    await accessKeyStep.apply(ctx, p);
+    expect(alice.keys.map((k) => k.id)).toEqual(['AKIASAVED']);
+    expect(alice.tags).toEqual([]);
+    expect(account.calls).not.toContain('CreateAccessKey');
+    expect(ctx.vault.accessKey).toBeUndefined();
+  });
 });

@@ -116,7 +116,15 @@ describe('access-analyzer step', () => {
     const account = new FakeAccount();
     const p = await accessAnalyzerStep.inspect(stepContext(account, { accessAnalyzer: { ...wanted, regions: ['us-east-1'] } }));
     expect(p.data.missing).toEqual(['us-east-1']);
-    expect(account.calls).not.toContain('ListRegions');
+  });
+
+  it('a region given that the account has not enabled is exit 2 naming it, before any change', async () => {
+    const account = new FakeAccount(); // enabled: eu-west-1, us-east-1
+    const ctx = stepContext(account, { accessAnalyzer: { ...wanted, regions: ['us-east-1', 'ap-east-1', 'me-south-1'] } });
+    await expect(accessAnalyzerStep.inspect(ctx)).rejects.toThrow(
+      /^--access-analyzer-regions: ap-east-1, me-south-1 are not enabled in account 111122223333 \(enabled: eu-west-1, us-east-1\)/,
+    );
+    expect(mutatingCalls(account)).toEqual([]);
   });
 
   it('one failing region is named; the others are created, and a re-run converges', async () => {

@@ -12,7 +12,10 @@ import {
   ListAccessKeysCommand,
   ListMFADevicesCommand,
   ListOrganizationsFeaturesCommand,
+  ListMFADeviceTagsCommand,
   ListSigningCertificatesCommand,
+  ListVirtualMFADevicesCommand,
+  TagMFADeviceCommand,
 } from '@aws-sdk/client-iam';
 import { EnableAWSServiceAccessCommand, ListAWSServiceAccessForOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
@@ -120,8 +123,17 @@ interface Root {
   loginProfile: boolean;
   keys: string[];
   certificates: string[];
+  /** Devices assigned to root. */
   mfa: string[];
+  /** Root's virtual devices an earlier run deactivated but could not delete: unassigned now. */
+  deactivated?: string[];
+  /** Tags on MFA devices, by serial. */
+  tags?: Record<string, { Key: string; Value: string }[]>;
 }
+
+const isVirtual = (serial: string) => serial.startsWith('arn:');
+/** An unassigned virtual device of someone else's: never root's, never touched. */
+const STRANGER = `arn:aws:iam::${MEMBER}:mfa/bobs-old-phone`;
 
 /** The management account's STS (AssumeRoot) and the member's root session, which holds `root`. */
 function memberRoot(root: Root, assumeRoot: 'ok' | Error = 'ok') {
@@ -176,17 +188,46 @@ function memberRoot(root: Root, assumeRoot: 'ok' | Error = 'ok') {
     .callsFake(async (input) => {
       noUser(input);
       calls.push(`DeactivateMFADevice ${input.SerialNumber}`);
+      const serial = input.SerialNumber ?? '';
+      if (!root.mfa.includes(serial)) throw awsError('NoSuchEntityException', `no device ${serial}`, 404);
+      root.mfa = root.mfa.filter((m) => m !== serial);
+      // A deactivated virtual device still exists, unassigned; a hardware one is simply no longer root's.
+      if (isVirtual(serial)) root.deactivated = [...(root.deactivated ?? []), serial];
       return {};
     })
     .on(DeleteVirtualMFADeviceCommand)
     .callsFake(async (input) => {
+      const serial = input.SerialNumber ?? '';
       // IAM refuses to delete a virtual device that is still active.
-      if (!calls.includes(`DeactivateMFADevice ${input.SerialNumber}`)) throw awsError('DeleteConflictException', 'MFA device is still in use', 409);
-      calls.push(`DeleteVirtualMFADevice ${input.SerialNumber}`);
-      root.mfa = root.mfa.filter((m) => m !== input.SerialNumber);
+      if (root.mfa.includes(serial)) throw awsError('DeleteConflictException', 'MFA device is still in use', 409);
+      if (deleteDenied) throw awsError('AccessDenied', 'explicit deny', 403);
+      if (!(root.deactivated ?? []).includes(serial)) throw awsError('NoSuchEntityException', `no device ${serial}`, 404);
+      calls.push(`DeleteVirtualMFADevice ${serial}`);
+      root.deactivated = (root.deactivated ?? []).filter((m) => m !== serial);
       return {};
     });
-  return { sts, iam, calls, root };
+  // The member account's own role: lists virtual devices (root's among them) and tags them.
+  const memberIam = new IAMClient({ region: 'us-east-1' });
+  mockClient(memberIam)
+    .on(ListVirtualMFADevicesCommand)
+    .callsFake(async () => ({
+      VirtualMFADevices: [
+        ...root.mfa.filter(isVirtual).map((SerialNumber) => ({ SerialNumber, User: { Arn: `arn:aws:iam::${MEMBER}:root`, UserId: MEMBER, Path: '/', UserName: '', CreateDate: new Date() } })),
+        ...(root.deactivated ?? []).map((SerialNumber) => ({ SerialNumber })),
+        { SerialNumber: STRANGER },
+      ],
+      IsTruncated: false,
+    }))
+    .on(ListMFADeviceTagsCommand)
+    .callsFake(async (input) => ({ Tags: root.tags?.[input.SerialNumber ?? ''] ?? [] }))
+    .on(TagMFADeviceCommand)
+    .callsFake(async (input) => {
+      calls.push(`TagMFADevice ${input.SerialNumber} ${input.Tags?.map((t: { Key?: string; Value?: string }) => `${t.Key}=${t.Value}`).join(',')}`);
+      root.tags = { ...root.tags, [input.SerialNumber ?? '']: input.Tags as { Key: string; Value: string }[] };
+      return {};
+    });
+  let deleteDenied = false;
+  return { sts, iam, memberIam, calls, root, denyDeletes: (on: boolean) => (deleteDenied = on) };
 }
 
 function removalContext(m: ReturnType<typeof memberRoot>, over: { role?: AccountIdentity['organization']['role']; target?: string; acting?: boolean } = {}): StepContext {
@@ -194,6 +235,7 @@ function removalContext(m: ReturnType<typeof memberRoot>, over: { role?: Account
   const target = over.target ?? MEMBER;
   return {
     ...base,
+    clients: { ...base.clients, iam: m.memberIam },
     account: identity(over.role ?? 'member', target),
     callerClients: { sts: m.sts } as unknown as AwsClients,
     clientsFor: () => ({ iam: m.iam }) as unknown as AwsClients,
@@ -230,11 +272,29 @@ describe('root-credentials step (--account <member> --remove-root-credentials)',
       'DeleteAccessKey AKIAROOT1',
       'DeleteAccessKey AKIAROOT2',
       'DeleteSigningCertificate CERT1',
+      `TagMFADevice arn:aws:iam::${MEMBER}:mfa/root-account-mfa-device iam-bootstrap:deactivated-root-mfa=${MEMBER}`,
       `DeactivateMFADevice arn:aws:iam::${MEMBER}:mfa/root-account-mfa-device`,
       `DeleteVirtualMFADevice arn:aws:iam::${MEMBER}:mfa/root-account-mfa-device`,
       'DeactivateMFADevice GAHT12345678',
     ]);
-    expect(m.root).toEqual({ loginProfile: false, keys: [], certificates: [], mfa: ['GAHT12345678'] });
+    expect(m.root).toMatchObject({ loginProfile: false, keys: [], certificates: [], mfa: [], deactivated: [] });
+  });
+
+  it('a virtual device whose delete failed after it was deactivated is found on the re-run and deleted; a stranger\'s unassigned device is not', async () => {
+    const root = `arn:aws:iam::${MEMBER}:mfa/root-account-mfa-device`;
+    const m = memberRoot({ loginProfile: false, keys: [], certificates: [], mfa: [root] });
+    const ctx = removalContext(m);
+    m.denyDeletes(true);
+    await expect(rootCredentialsStep.apply(ctx, await rootCredentialsStep.inspect(ctx))).rejects.toThrow(/explicit deny/);
+    expect(m.root).toMatchObject({ mfa: [], deactivated: [root] }); // off, but still holding root's old seed
+    m.denyDeletes(false);
+    const again = await rootCredentialsStep.inspect(ctx);
+    expect(again.status).toBe('update');
+    expect(again.changes).toEqual([{ field: 'root MFA device', from: root, to: 'deleted', note: 'deactivated by an earlier run that could not delete it; it still holds the old seed' }]);
+    await rootCredentialsStep.apply(ctx, again);
+    expect(m.root.deactivated).toEqual([]);
+    expect(m.calls).not.toContain(`DeleteVirtualMFADevice ${STRANGER}`);
+    expect((await rootCredentialsStep.inspect(ctx)).status).toBe('unchanged');
   });
 
   it('nothing to delete: unchanged, and apply makes no call', async () => {
@@ -251,7 +311,7 @@ describe('root-credentials step (--account <member> --remove-root-credentials)',
     const p = await rootCredentialsStep.inspect(ctx);
     m.root.keys = []; // deleted by someone else between plan and apply: IAM answers NoSuchEntity
     await expect(rootCredentialsStep.apply(ctx, p)).resolves.toEqual({});
-    expect(m.root).toEqual({ loginProfile: false, keys: [], certificates: [], mfa: ['GAHT12345678'] });
+    expect(m.root).toMatchObject({ loginProfile: false, keys: [], certificates: [], mfa: [], deactivated: [] });
   });
 
   it('AccessDenied from a service control policy: exit 3 naming sts:AssumeRoot and the likely causes', async () => {
