@@ -6,19 +6,6 @@ import { packageVersion } from './lib/version.js';
 import { Command, Option } from 'commander';
 import { SecretRegistry } from './lib/secrets.js';
 
-export interface GlobalOptions {
-  profile?: string;
-  region?: string;
-  endpointUrl?: string;
-  json?: boolean;
-  color: boolean;
-  verbose?: boolean;
-  account?: string;
-  roleName?: string;
-  roleArn?: string;
-  externalId?: string;
-}
-
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success (audit: no check at or above --fail-on failed)
@@ -30,7 +17,6 @@ Exit codes:
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** "a, b, c" over as many indented lines as it takes to stay within `width` columns. */
 const REPORT_FORMATS_HELP = `
 Report formats (--report <format>=<path>, each file written whole or not at all):
   html      one self-contained page (no script, nothing fetched); an Organization as a grid
@@ -40,6 +26,7 @@ Report formats (--report <format>=<path>, each file written whole or not at all)
   markdown  the same text as --format markdown
   csv       a row per check and account, RFC 4180, with a header row`;
 
+/** "a, b, c" over as many indented lines as it takes to stay within `width` columns. */
 function wrapList(items: string[], indent: string, width: number): string {
   const lines: string[] = [];
   let line = '';
@@ -138,7 +125,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('-y, --yes', 'no prompts and no confirmation; a missing required value is an error')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (_opts, command: Command) => {
-      const { runInitCommand } = await import('./commands/init.js');
+      const { runInitCommand } = await import('./commands/init/index.js');
       return runInitCommand(command, secrets);
     });
 
@@ -161,7 +148,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--security-hub-account <id>', 'with --security-hub: send every account\'s findings to this one (aggregator) account')
     .addHelpText('after', `\nChecks:\n${wrapList(AUDIT_CHECK_IDS, '  ', 80)}\n${REPORT_FORMATS_HELP}\n${EXIT_CODES_HELP}`)
     .action(async (_opts, command: Command) => {
-      const { runAuditCommand } = await import('./commands/audit.js');
+      const { runAuditCommand } = await import('./commands/audit/index.js');
       return runAuditCommand(command, secrets);
     });
 

@@ -100,12 +100,6 @@ export async function cleanUpAndRethrow(original: unknown, cleanups: { leftBehin
   throw new CleanupFailedError(original, failures);
 }
 
-/** No credentials, or credentials AWS rejects: the fix is always the same advice. */
-export class CredentialsError extends Error {
-  override readonly name = 'CredentialsError';
-  readonly exitCode = ExitCode.runtime;
-}
-
 export const CREDENTIALS_HELP = [
   'Provide AWS credentials in one of these ways:',
   '  - a named profile:        iam-bootstrap --profile <name> ...   (or AWS_PROFILE=<name>)',
@@ -205,9 +199,6 @@ export function describeError(err: unknown, context: ErrorContext = {}): Reporte
   if (err instanceof ExitWith) return { exitCode: err.exitCode, message: '' };
   if (err instanceof UsageError) return { exitCode: ExitCode.usage, message: `Error: ${err.message}` };
   if (err instanceof AbortError) return { exitCode: err.exitCode, message: err.message };
-  if (err instanceof CredentialsError) {
-    return { exitCode: ExitCode.runtime, message: `Error: ${err.message}\n${CREDENTIALS_HELP}` };
-  }
   if (err instanceof RuntimeError) {
     const hint = err.suggestion ? `\n${err.suggestion}` : '';
     return { exitCode: ExitCode.runtime, message: `Error: ${err.message}${hint}` };

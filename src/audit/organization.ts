@@ -1,13 +1,14 @@
 /** audit --org: every ACTIVE account of the Organization, each through an assumed role, a few at a time. */
-import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
+import type { Account } from '@aws-sdk/client-organizations';
+import { arnsIn } from '../account/arns.js';
+import { isActiveAccount, organizationAccounts } from '../account/organization.js';
 import { assumeRole } from '../aws/assume-role.js';
 import type { AwsClients } from '../aws/clients.js';
-import { allPages } from '../aws/pagination.js';
 import type { Context } from '../context.js';
 import { RuntimeError, UsageError, isAwsError } from '../errors.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 import type { AuditSettings, Check } from '../checks/types.js';
-import type { AccountIdentity } from '../steps/types.js';
+import type { AccountIdentity } from '../account/identity.js';
 import { auditAccount, explainFailure, type AccountAudit } from './run-audit.js';
 
 export interface OrganizationAuditOptions {
@@ -29,10 +30,7 @@ export async function listActiveAccounts(ctx: Pick<Context, 'clients'>, caller: 
   if (caller.organization.role === 'none') throw new UsageError(NOT_IN_ORGANIZATION);
   let accounts: Account[];
   try {
-    accounts = await allPages(async (NextToken) => {
-      const page = await ctx.clients.organizations.send(new ListAccountsCommand({ NextToken }));
-      return { items: page.Accounts ?? [], next: page.NextToken };
-    });
+    accounts = await organizationAccounts(ctx);
   } catch (err) {
     if (isAwsError(err, 'AWSOrganizationsNotInUse')) throw new UsageError(NOT_IN_ORGANIZATION);
     if (isAwsError(err, 'AccessDenied') && caller.organization.role === 'member') {
@@ -43,8 +41,7 @@ export async function listActiveAccounts(ctx: Pick<Context, 'clients'>, caller: 
     }
     throw err;
   }
-  // Status is deprecated in favour of State; accept either.
-  const active = accounts.filter((a) => (a as { State?: string }).State === 'ACTIVE' || a.Status === 'ACTIVE');
+  const active = accounts.filter(isActiveAccount);
   // An Organization always has at least the caller's own account; auditing nothing must not look like a pass.
   if (!active.length) throw new RuntimeError('--org: organizations:ListAccounts returned no ACTIVE account.');
   return active;
@@ -98,7 +95,7 @@ async function auditMember(
   };
   // The caller's own account is audited with its own credentials: there may be no role to assume into it.
   if (accountId === caller.accountId) return { audit: await auditAccount(ctx, { ...caller, organization }, checks, settings), clients: ctx.clients };
-  const roleArn = `arn:${caller.partition}:iam::${accountId}:role/${roleName}`;
+  const roleArn = arnsIn(caller.partition).role(accountId, roleName);
   let clients;
   try {
     // Assumed once up front, so that an account we cannot enter is reported at once; renewed when it runs out.

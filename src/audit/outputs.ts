@@ -3,13 +3,14 @@
  * File targets are checked before the first AWS call, so a typo in a runbook costs nothing; files are written
  * after the audit, each whole or not at all.
  */
+import { arnsIn } from '../account/arns.js';
 import { assumeRole } from '../aws/assume-role.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { AuditRequest, ReportFormat, ReportRequest } from '../commands/audit-options.js';
+import type { AuditRequest, ReportFormat, ReportRequest } from '../commands/audit/options.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { packageVersion } from '../lib/version.js';
-import type { AccountIdentity } from '../steps/types.js';
+import type { AccountIdentity } from '../account/identity.js';
 import { renderCsv } from './formats/csv.js';
 import { renderHtml } from './formats/html.js';
 import { renderJunit } from './formats/junit.js';
@@ -133,7 +134,7 @@ export class SecurityHubDelivery {
       const ownAccount = this.ctx.actingThrough?.callerArn.split(':')[4] ?? this.caller.accountId;
       if (accountId === this.caller.accountId) return { ...target, client: this.ctx.clients.securityHub };
       if (accountId === ownAccount) return { ...target, client: own.securityHub };
-      const roleArn = `arn:${this.caller.partition}:iam::${accountId}:role/${this.options.roleName}`;
+      const roleArn = arnsIn(this.caller.partition).role(accountId, this.options.roleName);
       const credentials = await assumeRole(own.sts, { roleArn, sessionName: 'iam-bootstrap-security-hub', durationSeconds: 900 }, () => this.ctx.clock.now());
       return { ...target, client: this.ctx.clientsFor(credentials, accountId).securityHub };
     })();

@@ -1,8 +1,8 @@
 /** Runs the selected checks against one account. A check that cannot read what it needs is `error`, never skipped. */
 import type { Context } from '../context.js';
 import { awsErrorCode, awsFailureReason } from '../errors.js';
-import type { Check, CheckResult, CheckStatus, AuditSettings } from '../checks/types.js';
-import type { AccountIdentity } from '../steps/types.js';
+import { remediationFor, type Check, type CheckResult, type CheckStatus, type AuditSettings } from '../checks/types.js';
+import type { AccountIdentity } from '../account/identity.js';
 import { createAuditSources } from './sources.js';
 
 export type StatusCounts = Record<CheckStatus, number>;
@@ -48,7 +48,7 @@ export async function auditAccount(
           status: outcome.status,
           detail: outcome.detail,
           resources: outcome.resources ?? [],
-          remediation: outcome.status === 'fail' ? (outcome.remediation ?? check.remediation) : '',
+          remediation: outcome.status === 'fail' ? (outcome.remediation ?? remediationFor(check, account)) : '',
         };
       } catch (err) {
         return { ...base, status: 'error', detail: explainFailure(err), resources: [], remediation: '' };

@@ -17,6 +17,7 @@ import {
   type AwsSecurityFindingFilters,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { arnsIn } from '../account/arns.js';
 import type { CheckResult, CheckStatus, Severity } from '../checks/types.js';
 import { awsErrorCode, awsFailureReason } from '../errors.js';
 import type { AccountAudit } from './run-audit.js';
@@ -99,7 +100,7 @@ export function toAsff(
   return {
     SchemaVersion: '2018-10-08',
     Id: findingId(audited.accountId, check.id),
-    ProductArn: `arn:${target.partition}:securityhub:${target.region}:${target.accountId}:product/${target.accountId}/default`,
+    ProductArn: arnsIn(target.partition).securityHubProduct(target.region, target.accountId),
     GeneratorId: check.id,
     AwsAccountId: target.accountId,
     Types: types,
@@ -136,7 +137,7 @@ async function existingCreatedAt(target: SecurityHubTarget, auditedAccountId: st
       new GetFindingsCommand({
         Filters: {
           Id: [{ Value: prefix, Comparison: 'PREFIX' }],
-          ProductArn: [{ Value: `arn:${target.partition}:securityhub:${target.region}:${target.accountId}:product/${target.accountId}/default`, Comparison: 'EQUALS' }],
+          ProductArn: [{ Value: arnsIn(target.partition).securityHubProduct(target.region, target.accountId), Comparison: 'EQUALS' }],
         } satisfies AwsSecurityFindingFilters,
         MaxResults: 100,
         NextToken,

@@ -160,7 +160,7 @@ function unparsableAnswer(e: { name?: string; $response?: unknown; Code?: string
  */
 function instrument(client: InstrumentableClient, service: string, listener: AwsCallListener | undefined, account?: string): void {
   const onCall = listener && account ? (c: AwsCallRecord) => listener({ ...c, account }) : listener;
-  // The three clients share middleware typing in spirit but not in their generics; this cast is the price.
+  // The clients share middleware typing in spirit but not in their generics; this cast is the price.
   (client.middlewareStack as unknown as IAMClient['middlewareStack']).add(
     (next, context) => async (args) => {
       const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');

@@ -1,4 +1,5 @@
 /** The account baseline init sets beyond IAM users: the security contact (CIS 1.2) and Access Analyzer (CIS 1.20). */
+import { arnsIn } from '../account/arns.js';
 import { fail, listSome, pass, type Check } from './types.js';
 
 export const baselineChecks: Check[] = [
@@ -24,7 +25,7 @@ export const baselineChecks: Check[] = [
       const coverage = await s.analyzerCoverage();
       const missing = coverage.filter((c) => !c.active).map((c) => c.region);
       if (!missing.length) return pass(`an ACTIVE analyzer in each of ${coverage.length} enabled regions`);
-      const arn = (region: string) => `arn:${s.account.partition}:access-analyzer:${region}:${s.account.accountId}:analyzer/*`;
+      const arn = (region: string) => arnsIn(s.account.partition).regionAnalyzers(region, s.account.accountId);
       return fail(
         `no ACTIVE analyzer in ${missing.length} of ${coverage.length} enabled regions: ${listSome(missing, 8)}`,
         missing.map(arn),

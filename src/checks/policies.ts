@@ -1,4 +1,5 @@
 /** Policy, role and certificate checks. */
+import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
 import { fail, listSome, pass, skip, type Check } from './types.js';
 
 export const policyChecks: Check[] = [
@@ -12,8 +13,8 @@ export const policyChecks: Check[] = [
       const broad = (await s.customerPolicies()).filter((p) => p.allowsEverything);
       if (!broad.length) return pass('no customer-managed policy allows every action on every resource');
       return fail(
-        listSome(broad.map((p) => `${p.policy.PolicyName}: allows * on * (attached ${p.policy.AttachmentCount ?? 0} times)`)),
-        broad.map((p) => p.policy.Arn ?? ''),
+        listSome(broad.map((p) => `${p.name}: allows * on * (attached ${p.attachmentCount} times)`)),
+        broad.map((p) => p.arn),
       );
     },
   },
@@ -22,8 +23,8 @@ export const policyChecks: Check[] = [
     title: 'A role for AWS Support exists',
     severity: 'low',
     references: ['CIS 1.17', 'IAM.18'],
-    remediation:
-      'aws iam create-role --role-name AWSSupportRole --assume-role-policy-document <trust policy for your admins> && aws iam attach-role-policy --role-name AWSSupportRole --policy-arn arn:aws:iam::aws:policy/AWSSupportAccess',
+    remediation: (account) =>
+      `aws iam create-role --role-name AWSSupportRole --assume-role-policy-document <trust policy for your admins> && aws iam attach-role-policy --role-name AWSSupportRole --policy-arn ${arnsIn(account.partition).awsManagedPolicy(MANAGED_POLICY.supportAccess)}`,
     async run(s) {
       const roles = await s.supportRoles();
       return roles.length ? pass(`AWSSupportAccess is attached to ${roles.join(', ')}`) : fail('no role has AWSSupportAccess');

@@ -1,4 +1,5 @@
 /** Who can act through roles: CloudShell for everyone it is attached to (CIS 1.22), and trust policies open to all. */
+import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
 import { fail, listSome, pass, type Check } from './types.js';
 
 /** Condition keys that narrow *who* may assume a role (as opposed to when or how). Compared in lower case. */
@@ -61,17 +62,18 @@ export const roleChecks: Check[] = [
     title: 'AWSCloudShellFullAccess is attached to nobody',
     severity: 'low',
     references: ['CIS 1.22'],
-    remediation: 'Detach it (aws iam detach-user-policy / detach-group-policy / detach-role-policy --policy-arn arn:aws:iam::aws:policy/AWSCloudShellFullAccess) and grant CloudShell without its file upload/download where needed.',
+    remediation: (account) =>
+      `Detach it (aws iam detach-user-policy / detach-group-policy / detach-role-policy --policy-arn ${arnsIn(account.partition).awsManagedPolicy(MANAGED_POLICY.cloudShellFullAccess)}) and grant CloudShell without its file upload/download where needed.`,
     async run(s) {
-      const arn = `arn:${s.account.partition}:iam::aws:policy/AWSCloudShellFullAccess`;
-      const e = await s.policyEntities(arn);
+      const arns = arnsIn(s.account.partition);
+      const e = await s.policyEntities(arns.awsManagedPolicy(MANAGED_POLICY.cloudShellFullAccess));
       const holders = [...e.users.map((n) => `user ${n}`), ...e.groups.map((n) => `group ${n}`), ...e.roles.map((n) => `role ${n}`)];
       if (!holders.length) return pass('AWSCloudShellFullAccess is not attached');
-      const base = `arn:${s.account.partition}:iam::${s.account.accountId}`;
+      const id = s.account.accountId;
       return fail(`AWSCloudShellFullAccess is attached to ${listSome(holders)}`, [
-        ...e.users.map((n) => `${base}:user/${n}`),
-        ...e.groups.map((n) => `${base}:group/${n}`),
-        ...e.roles.map((n) => `${base}:role/${n}`),
+        ...e.users.map((n) => arns.user(id, n)),
+        ...e.groups.map((n) => arns.group(id, n)),
+        ...e.roles.map((n) => arns.role(id, n)),
       ]);
     },
   },

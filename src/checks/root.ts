@@ -1,35 +1,19 @@
 /** Root user checks. Root MFA and access keys cannot be changed by API: remediation is always a console step. */
-import { daysBetween, isTrue, reportDate, type ReportRow } from '../audit/credential-report.js';
+import { arnsIn } from '../account/arns.js';
+import { daysBetween, isTrue, reportDate } from '../account/credential-report.js';
+import { judgeRoot } from '../account/root.js';
 import type { AuditSources } from '../audit/sources.js';
 import { fail, pass, type Check } from './types.js';
 
-/**
- * Whether root has any credential to protect. With centralized root access the management account can delete a
- * member's root password and keys; a root with neither cannot sign in or call AWS, so it needs no MFA (CIS,
- * Security Hub IAM.6/IAM.9). No password: GetAccountSummary's AccountPasswordPresent is 0, or the report says
- * `false` (many reports write `not_supported` there, which alone says nothing). No keys: the summary and the
- * report agree.
- */
-export function rootHasNoCredentials(root: ReportRow | undefined, summary: Record<string, number>): boolean {
-  const noPassword = summary.AccountPasswordPresent === 0 || root?.password_enabled === 'false';
-  const noKeys =
-    (summary.AccountAccessKeysPresent ?? 0) === 0 && !isTrue(root?.access_key_1_active) && !isTrue(root?.access_key_2_active);
-  return noPassword && noKeys;
-}
-
 const NO_ROOT_CREDENTIALS = 'root has no password and no access keys: no credentials to protect';
 
+/** Root as the account summary and the credential report show it, judged as init judges it (src/account/root.ts). */
 async function rootState(s: AuditSources) {
   const [summary, report] = await Promise.all([s.summary(), s.credentialReport()]);
-  return {
-    summary,
-    root: report.root,
-    noCredentials: rootHasNoCredentials(report.root, summary),
-    mfa: (summary.AccountMFAEnabled ?? 0) > 0 || isTrue(report.root?.mfa_active),
-  };
+  return { summary, root: report.root, ...judgeRoot(summary, report.root) };
 }
 
-const rootArn = (s: AuditSources) => `arn:${s.account.partition}:iam::${s.account.accountId}:root`;
+const rootArn = (s: AuditSources) => arnsIn(s.account.partition).accountRoot(s.account.accountId);
 const ROOT_MFA_CONSOLE =
   'Console only (no API can): sign in as the root user → account menu → Security credentials → Assign MFA device.';
 
@@ -72,7 +56,7 @@ export const rootChecks: Check[] = [
     async run(s) {
       const r = await rootState(s);
       const inReport = [1, 2].filter((n) => isTrue(r.root?.[`access_key_${n}_active`]));
-      if ((r.summary.AccountAccessKeysPresent ?? 0) > 0 || inReport.length) {
+      if (r.accessKeys) {
         return fail(`root user has ${inReport.length || 'at least one'} access key${inReport.length > 1 ? 's' : ''}`, [rootArn(s)]);
       }
       return pass('root user has no access keys');

@@ -1,4 +1,5 @@
 /** The audit check contract. Ids are stable: runbooks grep them. */
+import type { AccountIdentity } from '../account/identity.js';
 import type { AuditSources } from '../audit/sources.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -38,8 +39,14 @@ export interface Check {
   title: string;
   severity: Severity;
   references: string[];
-  remediation: string;
+  /** The fix; a function where it names ARNs, which are in the audited account's partition. */
+  remediation: string | ((account: Pick<AccountIdentity, 'accountId' | 'partition'>) => string);
   run(sources: AuditSources, settings: AuditSettings): Promise<CheckOutcome>;
+}
+
+/** A check's default fix for this account. */
+export function remediationFor(check: Pick<Check, 'remediation'>, account: Pick<AccountIdentity, 'accountId' | 'partition'>): string {
+  return typeof check.remediation === 'function' ? check.remediation(account) : check.remediation;
 }
 
 export const pass = (detail: string, resources: string[] = []): CheckOutcome => ({ status: 'pass', detail, resources });

@@ -1,5 +1,5 @@
 /** IAM user checks: admins, MFA, and the age and use of passwords and access keys (credential report). */
-import { accessKeys, daysBetween, isTrue, reportDate, type ReportRow } from '../audit/credential-report.js';
+import { accessKeys, daysBetween, isTrue, reportDate, type ReportRow } from '../account/credential-report.js';
 import type { AuditSources, UserPermissions } from '../audit/sources.js';
 import { reportAge } from './root.js';
 import { fail, listSome, pass, type Check } from './types.js';

@@ -31,7 +31,7 @@ export const checkMfaDeviceName = iamName(226);
 /** arn:partition:iam::(account|aws):policy/[path/]name */
 export function checkPolicyArn(arn: string): string | undefined {
   if (!/^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/.test(arn)) {
-    return 'must be an IAM policy ARN such as arn:aws:iam::aws:policy/AdministratorAccess';
+    return 'must be an IAM policy ARN: arn:<partition>:iam::aws:policy/<name> (AWS managed) or arn:<partition>:iam::<account>:policy/<name>';
   }
   return undefined;
 }
@@ -125,7 +125,7 @@ export function parseIntegerInRange(text: string, min: number, max: number): num
 export function checkRoleArn(arn: string): string | undefined {
   return /^arn:aws[\w-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.test(arn)
     ? undefined
-    : 'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)';
+    : 'is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)';
 }
 
 /** sts:AssumeRole's ExternalId: 2–1224 of letters, digits and +=,.@:/- (AWS's pattern). */

@@ -3,9 +3,9 @@
  * they are inspected and created concurrently, and a region that fails is named while the others still converge.
  * Only the free external-access types (ACCOUNT, ORGANIZATION) are ever created.
  */
-import { CreateAnalyzerCommand, ListAnalyzersCommand, type AnalyzerSummary } from '@aws-sdk/client-accessanalyzer';
-import { ListRegionsCommand } from '@aws-sdk/client-account';
-import { allPages } from '../aws/pagination.js';
+import { CreateAnalyzerCommand } from '@aws-sdk/client-accessanalyzer';
+import { externalAccessAnalyzers } from '../account/analyzers.js';
+import { enabledRegions } from '../account/regions.js';
 import { awsFailureReason, isAwsError, RuntimeError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
 import { mapConcurrent } from '../lib/concurrency.js';
@@ -13,27 +13,6 @@ import { plan, type Step } from './types.js';
 
 export const DEFAULT_ANALYZER_NAME = 'iam-bootstrap';
 export type AnalyzerType = 'ACCOUNT' | 'ORGANIZATION';
-
-/** The regions the account can use, by API (account:ListRegions). */
-export async function enabledRegions(ctx: Pick<Context, 'clients'>): Promise<string[]> {
-  const regions = await allPages(async (NextToken) => {
-    const page = await ctx.clients.account.send(
-      new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50, NextToken }),
-    );
-    return { items: page.Regions ?? [], next: page.NextToken };
-  });
-  return regions.flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
-}
-
-/** External-access analyzers (ACCOUNT, ORGANIZATION) of a region that are ACTIVE, or being created. */
-export async function externalAccessAnalyzers(ctx: Pick<Context, 'clients'>, region: string): Promise<AnalyzerSummary[]> {
-  const client = ctx.clients.accessAnalyzer(region);
-  const all = await allPages(async (nextToken) => {
-    const page = await client.send(new ListAnalyzersCommand({ nextToken }));
-    return { items: page.analyzers ?? [], next: page.nextToken };
-  });
-  return all.filter((a) => (a.type === 'ACCOUNT' || a.type === 'ORGANIZATION') && (a.status === 'ACTIVE' || a.status === 'CREATING'));
-}
 
 interface AnalyzerData {
   missing: string[];

@@ -3,12 +3,13 @@
  * CreateAccessKey is not idempotent: if its answer is lost the SDK's retry creates a second key, so every
  * key that appeared during the call and is not the one we hold is deleted.
  */
-import { CreateAccessKeyCommand, DeleteAccessKeyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
+import { getUser, userAccessKeyIds as accessKeyIds } from '../account/users.js';
+import { deleted } from '../aws/absent.js';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
 import { CleanupFailedError, isAwsError } from '../errors.js';
 import type { Context } from '../context.js';
-import { getUser } from './admin-user.js';
-import { PENDING_ACCESS_KEY_TAG, clearPending, markAccessKeyPending, readPending, staleNote } from './secret-journal.js';
+import { PENDING_ACCESS_KEY_TAG, clearPending, markAccessKeyPending, readPending, staleNote } from '../credentials/journal.js';
 import { plan, type Step } from './types.js';
 
 interface KeyData {
@@ -19,25 +20,8 @@ interface KeyData {
   clearJournal?: boolean;
 }
 
-export async function accessKeyIds(ctx: Pick<Context, 'clients'>, userName: string): Promise<string[]> {
-  try {
-    const { AccessKeyMetadata } = await ctx.clients.iam.send(new ListAccessKeysCommand({ UserName: userName }));
-    return (AccessKeyMetadata ?? []).map((k) => k.AccessKeyId ?? '').filter(Boolean);
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return [];
-    throw err;
-  }
-}
-
 async function deleteKeys(ctx: Context, userName: string, ids: string[]): Promise<void> {
-  for (const id of ids) {
-    try {
-      await ctx.clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }));
-    } catch (err) {
-      // Already gone (an earlier attempt whose answer was lost): what this call was for.
-      if (!isAwsError(err, 'NoSuchEntity')) throw err;
-    }
-  }
+  for (const id of ids) await deleted(ctx.clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id })));
 }
 
 export const accessKeyStep: Step<KeyData> = {

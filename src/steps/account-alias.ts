@@ -1,16 +1,11 @@
 /** The account alias: the readable part of the sign-in URL (https://<alias>.signin.aws.amazon.com/console). */
-import { CreateAccountAliasCommand, ListAccountAliasesCommand } from '@aws-sdk/client-iam';
+import { CreateAccountAliasCommand } from '@aws-sdk/client-iam';
+import { currentAlias } from '../account/alias.js';
 import { isAwsError, RuntimeError, UsageError } from '../errors.js';
-import type { Context } from '../context.js';
 import { plan, type Step } from './types.js';
 
 interface AliasData {
   desired?: string;
-}
-
-export async function currentAlias(ctx: Pick<Context, 'clients'>): Promise<string | undefined> {
-  const { AccountAliases } = await ctx.clients.iam.send(new ListAccountAliasesCommand({}));
-  return AccountAliases?.[0];
 }
 
 export const accountAliasStep: Step<AliasData> = {

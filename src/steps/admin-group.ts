@@ -2,28 +2,28 @@
  * The administrators group: its managed policies and, unless --no-require-mfa, an inline policy that denies
  * everything but MFA self-service until the member has signed in with MFA.
  */
-import {
-  AttachGroupPolicyCommand,
-  CreateGroupCommand,
-  GetGroupCommand,
-  GetGroupPolicyCommand,
-  GetPolicyCommand,
-  ListAttachedGroupPoliciesCommand,
-  PutGroupPolicyCommand,
-} from '@aws-sdk/client-iam';
+import { AttachGroupPolicyCommand, CreateGroupCommand, PutGroupPolicyCommand } from '@aws-sdk/client-iam';
+import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
+import { attachedGroupPolicyArns, groupExists, groupInlinePolicy } from '../account/groups.js';
+import { policyExists } from '../account/policies.js';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
-import { allPages } from '../aws/pagination.js';
 import { isAwsError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
 import { plan, type FieldChange, type Step } from './types.js';
 
 export const REQUIRE_MFA_POLICY_NAME = 'iam-bootstrap-require-mfa';
 
+/** The admin group's managed policies: those given with --admin-policy, else AdministratorAccess of the partition. */
+export function adminPolicyArns(given: string[] | undefined, partition: string): string[] {
+  return given ?? [arnsIn(partition).awsManagedPolicy(MANAGED_POLICY.administratorAccess)];
+}
+
 /**
  * AWS's documented "manage own credentials, nothing else without MFA" pattern (IAM User Guide), with
  * iam:ChangePassword and iam:GetAccountPasswordPolicy allowed so a first sign-in password reset still works.
+ * Its resources are in the caller's partition.
  */
-export const REQUIRE_MFA_POLICY = {
+export const requireMfaPolicy = (partition: string) => ({
   Version: '2012-10-17',
   Statement: [
     {
@@ -43,13 +43,13 @@ export const REQUIRE_MFA_POLICY = {
         'iam:ListMFADevices',
         'iam:ResyncMFADevice',
       ],
-      Resource: 'arn:aws:iam::*:user/${aws:username}',
+      Resource: arnsIn(partition).anyAccountUser('${aws:username}'),
     },
     {
       Sid: 'AllowCreateOwnVirtualMFADevice',
       Effect: 'Allow',
       Action: ['iam:CreateVirtualMFADevice'],
-      Resource: 'arn:aws:iam::*:mfa/*',
+      Resource: arnsIn(partition).anyAccountMfaDevices(),
     },
     {
       Sid: 'DenyAllExceptListedIfNoMFA',
@@ -70,7 +70,7 @@ export const REQUIRE_MFA_POLICY = {
       Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
     },
   ],
-};
+});
 
 interface GroupData {
   createGroup: boolean;
@@ -78,44 +78,10 @@ interface GroupData {
   putMfaPolicy: boolean;
 }
 
-async function groupExists(ctx: Context, name: string): Promise<boolean> {
-  try {
-    await ctx.clients.iam.send(new GetGroupCommand({ GroupName: name, MaxItems: 1 }));
-    return true;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return false;
-    throw err;
-  }
-}
-
-export function attachedGroupPolicyArns(ctx: Pick<Context, 'clients'>, group: string): Promise<string[]> {
-  return allPages(async (Marker) => {
-    const page = await ctx.clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker }));
-    const arns = (page.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : []));
-    return { items: arns, next: page.IsTruncated ? page.Marker : undefined };
-  });
-}
-
-/** The inline policy document as sent, or undefined; AWS returns it URL-encoded. */
-async function inlinePolicy(ctx: Context, group: string, name: string): Promise<unknown> {
-  try {
-    const { PolicyDocument } = await ctx.clients.iam.send(new GetGroupPolicyCommand({ GroupName: group, PolicyName: name }));
-    return PolicyDocument ? JSON.parse(decodeURIComponent(PolicyDocument)) : undefined;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
-}
-
 /** A typo in --admin-policy must fail before anything is created, not halfway through. */
 async function assertPoliciesExist(ctx: Context, arns: string[]): Promise<void> {
   for (const arn of arns) {
-    try {
-      await ctx.clients.iam.send(new GetPolicyCommand({ PolicyArn: arn }));
-    } catch (err) {
-      if (isAwsError(err, 'NoSuchEntity')) throw new UsageError(`--admin-policy: the policy ${arn} does not exist.`);
-      throw err;
-    }
+    if (!(await policyExists(ctx, arn))) throw new UsageError(`--admin-policy: the policy ${arn} does not exist.`);
   }
 }
 
@@ -124,13 +90,14 @@ export const adminGroupStep: Step<GroupData> = {
   title: 'Admin group',
 
   async inspect(ctx) {
-    const { adminGroup: name, adminPolicies, requireMfa } = ctx.settings;
+    const { adminGroup: name, requireMfa } = ctx.settings;
+    const adminPolicies = adminPolicyArns(ctx.settings.adminPolicies, ctx.account.partition);
     await assertPoliciesExist(ctx, adminPolicies);
     const exists = await groupExists(ctx, name);
     const attached = exists ? await attachedGroupPolicyArns(ctx, name) : [];
     const attach = adminPolicies.filter((arn) => !attached.includes(arn));
-    const existingMfaPolicy = exists ? await inlinePolicy(ctx, name, REQUIRE_MFA_POLICY_NAME) : undefined;
-    const putMfaPolicy = requireMfa && JSON.stringify(existingMfaPolicy) !== JSON.stringify(REQUIRE_MFA_POLICY);
+    const existingMfaPolicy = exists ? await groupInlinePolicy(ctx, name, REQUIRE_MFA_POLICY_NAME) : undefined;
+    const putMfaPolicy = requireMfa && JSON.stringify(existingMfaPolicy) !== JSON.stringify(requireMfaPolicy(ctx.account.partition));
 
     const changes: FieldChange[] = [];
     if (!exists) changes.push({ field: 'group', to: name });
@@ -173,7 +140,7 @@ export const adminGroupStep: Step<GroupData> = {
           new PutGroupPolicyCommand({
             GroupName: name,
             PolicyName: REQUIRE_MFA_POLICY_NAME,
-            PolicyDocument: JSON.stringify(REQUIRE_MFA_POLICY),
+            PolicyDocument: JSON.stringify(requireMfaPolicy(ctx.account.partition)),
           }),
         ),
       );

@@ -1,46 +1,15 @@
 /** The admin IAM user: exists, carries the requested tags, and is a member of the admin group. */
-import {
-  AddUserToGroupCommand,
-  CreateUserCommand,
-  GetUserCommand,
-  ListGroupsForUserCommand,
-  TagUserCommand,
-  type Tag,
-  type User,
-} from '@aws-sdk/client-iam';
+import { AddUserToGroupCommand, CreateUserCommand, TagUserCommand, type Tag } from '@aws-sdk/client-iam';
+import { getUser, userGroupNames } from '../account/users.js';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
-import { allPages } from '../aws/pagination.js';
 import { isAwsError } from '../errors.js';
-import type { Context } from '../context.js';
-import { JOURNAL_TAGS } from './secret-journal.js';
+import { JOURNAL_TAGS } from '../credentials/journal.js';
 import { plan, type FieldChange, type Step } from './types.js';
 
 interface UserData {
   createUser: boolean;
   tags: Tag[];
   addToGroup: boolean;
-  /** The user's tags once this step has run, journal tags apart (init checks IAM's 50-tag limit with them). */
-  tagKeysAfter: string[];
-  /** Journal tags (iam-bootstrap:pending-*) the user carries now. */
-  journalKeys: string[];
-}
-
-export async function getUser(ctx: Pick<Context, 'clients'>, userName: string): Promise<User | undefined> {
-  try {
-    const { User: user } = await ctx.clients.iam.send(new GetUserCommand({ UserName: userName }));
-    return user;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
-}
-
-export function groupNames(ctx: Pick<Context, 'clients'>, userName: string): Promise<string[]> {
-  return allPages(async (Marker) => {
-    const page = await ctx.clients.iam.send(new ListGroupsForUserCommand({ UserName: userName, Marker }));
-    const names = (page.Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : []));
-    return { items: names, next: page.IsTruncated ? page.Marker : undefined };
-  });
 }
 
 export const adminUserStep: Step<UserData> = {
@@ -54,13 +23,13 @@ export const adminUserStep: Step<UserData> = {
     if (!user) {
       const changes: FieldChange[] = [{ field: 'user', to: name }, { field: 'group membership', to: adminGroup }];
       for (const t of tags) changes.push({ field: `tag ${t.Key}`, to: t.Value });
-      const data = { createUser: true, tags, addToGroup: true, tagKeysAfter: tags.map((t) => t.Key), journalKeys: [] };
-      return plan(this, 'create', summary, data, changes);
+      // init checks IAM's 50-tag limit with the tags the user will carry.
+      return plan(this, 'create', summary, { createUser: true, tags, addToGroup: true }, changes, { userTags: { keysAfter: tags.map((t) => t.Key), journalKeys: [] } });
     }
     const existing = new Map((user.Tags ?? []).map((t) => [t.Key, t.Value]));
     // Tags we do not mention are left alone: someone else may depend on them.
     const tagChanges = tags.filter((t) => existing.get(t.Key) !== t.Value);
-    const addToGroup = !(await groupNames(ctx, name)).includes(adminGroup);
+    const addToGroup = !(await userGroupNames(ctx, name)).includes(adminGroup);
     const changes: FieldChange[] = tagChanges.map((t) => ({
       field: `tag ${t.Key}`,
       ...(existing.has(t.Key) ? { from: existing.get(t.Key) } : {}),
@@ -69,9 +38,8 @@ export const adminUserStep: Step<UserData> = {
     if (addToGroup) changes.push({ field: 'group membership', to: adminGroup });
     const status = changes.length ? 'update' : 'unchanged';
     const keys = new Set([...existing.keys(), ...tags.map((t) => t.Key)].filter((k): k is string => k !== undefined));
-    const tagKeysAfter = [...keys].filter((k) => !JOURNAL_TAGS.includes(k));
-    const journalKeys = [...keys].filter((k) => JOURNAL_TAGS.includes(k));
-    return plan(this, status, summary, { createUser: false, tags: tagChanges, addToGroup, tagKeysAfter, journalKeys }, changes);
+    const userTags = { keysAfter: [...keys].filter((k) => !JOURNAL_TAGS.includes(k)), journalKeys: [...keys].filter((k) => JOURNAL_TAGS.includes(k)) };
+    return plan(this, status, summary, { createUser: false, tags: tagChanges, addToGroup }, changes, { userTags });
   },
 
   async apply(ctx, p) {

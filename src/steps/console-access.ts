@@ -1,31 +1,16 @@
 /** The admin user's console password (login profile). New passwords go only to the credentials file. */
-import {
-  CreateLoginProfileCommand,
-  GetLoginProfileCommand,
-  UpdateLoginProfileCommand,
-} from '@aws-sdk/client-iam';
+import { CreateLoginProfileCommand, UpdateLoginProfileCommand } from '@aws-sdk/client-iam';
+import { currentPasswordPolicy } from '../account/password-policy.js';
+import { getUser, hasLoginProfile } from '../account/users.js';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
 import { isAwsError, RuntimeError } from '../errors.js';
-import type { Context } from '../context.js';
 import { generatePassword } from '../lib/password.js';
-import { getUser } from './admin-user.js';
-import { currentPasswordPolicy } from './password-policy.js';
-import { markPasswordPending, readPending, staleNote } from './secret-journal.js';
+import { markPasswordPending, readPending, staleNote } from '../credentials/journal.js';
 import { plan, type Step } from './types.js';
 
 interface ConsoleData {
   /** create: no login profile yet; reset: one exists whose password an interrupted run never delivered */
   action?: 'create' | 'reset';
-}
-
-export async function hasLoginProfile(ctx: Pick<Context, 'clients'>, userName: string): Promise<boolean> {
-  try {
-    await ctx.clients.iam.send(new GetLoginProfileCommand({ UserName: userName }));
-    return true;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return false;
-    throw err;
-  }
 }
 
 export const consoleAccessStep: Step<ConsoleData> = {

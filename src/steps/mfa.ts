@@ -3,43 +3,18 @@
  * consecutive codes, then it is enabled. A device left unassigned by an interrupted run or a lost answer is
  * an orphan: it is found by its name, deleted and replaced.
  */
-import {
-  CreateVirtualMFADeviceCommand,
-  DeleteVirtualMFADeviceCommand,
-  EnableMFADeviceCommand,
-  ListMFADevicesCommand,
-  ListVirtualMFADevicesCommand,
-  type VirtualMFADevice,
-} from '@aws-sdk/client-iam';
+import { CreateVirtualMFADeviceCommand, DeleteVirtualMFADeviceCommand, EnableMFADeviceCommand, type VirtualMFADevice } from '@aws-sdk/client-iam';
+import { currentAlias } from '../account/alias.js';
+import { userMfaSerials, virtualMfaDevices } from '../account/users.js';
+import { deleted } from '../aws/absent.js';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
-import { allPages } from '../aws/pagination.js';
 import { cleanUpAndRethrow, FileTakenOverError, isAwsError, RuntimeError, UsageError } from '../errors.js';
 import type { Context, ReservedFile } from '../context.js';
 import { decodeSeed, otpauthUri } from '../lib/totp.js';
-import { currentAlias } from './account-alias.js';
 import { plan, type Step, type StepContext } from './types.js';
 
 interface MfaData {
   orphans: string[];
-  /** The user's MFA device when there already is one. */
-  existing?: string;
-}
-
-export async function userMfaSerials(ctx: Pick<Context, 'clients'>, userName: string): Promise<string[]> {
-  try {
-    const { MFADevices } = await ctx.clients.iam.send(new ListMFADevicesCommand({ UserName: userName }));
-    return (MFADevices ?? []).map((d) => d.SerialNumber ?? '').filter(Boolean);
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return [];
-    throw err;
-  }
-}
-
-export function virtualDevices(ctx: Pick<Context, 'clients'>, status: 'Assigned' | 'Unassigned'): Promise<VirtualMFADevice[]> {
-  return allPages(async (Marker) => {
-    const page = await ctx.clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: status, Marker }));
-    return { items: page.VirtualMFADevices ?? [], next: page.IsTruncated ? page.Marker : undefined };
-  });
 }
 
 /** Serials end with ":mfa/<path><name>"; ours are created at the root path. */
@@ -48,19 +23,13 @@ function namedSerial(serial: string | undefined, deviceName: string): boolean {
 }
 
 async function findOrphans(ctx: Context, deviceName: string): Promise<string[]> {
-  return (await virtualDevices(ctx, 'Unassigned'))
+  return (await virtualMfaDevices(ctx, 'Unassigned'))
     .map((d) => d.SerialNumber)
     .filter((s): s is string => namedSerial(s, deviceName));
 }
 
 async function deleteDevices(ctx: Context, serials: string[]): Promise<void> {
-  for (const serial of serials) {
-    try {
-      await ctx.clients.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }));
-    } catch (err) {
-      if (!isAwsError(err, 'NoSuchEntity')) throw err;
-    }
-  }
+  for (const serial of serials) await deleted(ctx.clients.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
 }
 
 export const mfaStep: Step<MfaData> = {
@@ -72,9 +41,9 @@ export const mfaStep: Step<MfaData> = {
     if (!mfa) return plan(this, 'skip', 'no MFA enrolment (--no-mfa)', { orphans: [] });
     const serials = await userMfaSerials(ctx, user);
     if (serials.length) {
-      return plan(this, 'unchanged', `${user} already has MFA (${serials.join(', ')})`, { orphans: [], existing: serials[0] });
+      return plan(this, 'unchanged', `${user} already has MFA (${serials.join(', ')})`, { orphans: [] }, [], { existingMfaSerial: serials[0] });
     }
-    const holder = (await virtualDevices(ctx, 'Assigned')).find((d) => namedSerial(d.SerialNumber, mfaDeviceName));
+    const holder = (await virtualMfaDevices(ctx, 'Assigned')).find((d) => namedSerial(d.SerialNumber, mfaDeviceName));
     if (holder) {
       throw new UsageError(
         `--mfa-device-name: a device named "${mfaDeviceName}" already belongs to ${holder.User?.UserName ?? 'another user'}; choose another name.`,

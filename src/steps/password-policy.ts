@@ -1,9 +1,7 @@
 /** The account password policy. UpdateAccountPasswordPolicy is not a partial update: always send all of it. */
-import { GetAccountPasswordPolicyCommand, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
-import { isAwsError } from '../errors.js';
-import type { Context } from '../context.js';
+import { UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
+import { currentPasswordPolicy } from '../account/password-policy.js';
 import {
-  fromApi,
   mergePolicy,
   POLICY_FIELDS,
   PRESETS,
@@ -16,20 +14,10 @@ import { plan, type FieldChange, type Step } from './types.js';
 interface PolicyData {
   /** The policy to send (create/update only). */
   policy?: PasswordPolicy;
-  /** The policy in force once this step has run; undefined = AWS's implicit default. */
-  effective?: PasswordPolicy;
 }
 
-/** The custom policy, or undefined when AWS's default applies (GetAccountPasswordPolicy → NoSuchEntity). */
-export async function currentPasswordPolicy(ctx: Pick<Context, 'clients'>): Promise<PasswordPolicy | undefined> {
-  try {
-    const { PasswordPolicy: p } = await ctx.clients.iam.send(new GetAccountPasswordPolicyCommand({}));
-    return p ? fromApi(p) : undefined;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
-}
+/** The policy in force once this step has run (a password made in this run must satisfy it). */
+const inForce = (effectivePasswordPolicy: PasswordPolicy | undefined) => ({ effectivePasswordPolicy });
 
 export const passwordPolicyStep: Step<PolicyData> = {
   id: 'password-policy',
@@ -38,19 +26,21 @@ export const passwordPolicyStep: Step<PolicyData> = {
   async inspect(ctx) {
     const wanted = ctx.settings.passwordPolicy;
     const current = await currentPasswordPolicy(ctx);
-    if (!wanted) return plan(this, 'skip', 'password policy left as it is', { effective: current });
+    if (!wanted) return plan(this, 'skip', 'password policy left as it is', {}, [], inForce(current));
     const noOverrides = Object.keys(wanted.explicit).length === 0;
     if (wanted.preset === 'aws-default' && noOverrides) {
       return plan(
         this,
         'unchanged',
         current ? 'existing custom policy kept (it is stronger than AWS default)' : 'AWS default policy in effect',
-        { effective: current },
+        {},
+        [],
+        inForce(current),
       );
     }
     const { policy, kept } = mergePolicy(current, PRESETS[wanted.preset], wanted.explicit);
     if (current && samePolicy(current, policy)) {
-      return plan(this, 'unchanged', describe(policy), { effective: current });
+      return plan(this, 'unchanged', describe(policy), {}, [], inForce(current));
     }
     const changes: FieldChange[] = POLICY_FIELDS.filter((f) => !current || current[f] !== policy[f]).map((f) => ({
       field: f,
@@ -60,7 +50,7 @@ export const passwordPolicyStep: Step<PolicyData> = {
     for (const f of kept) {
       changes.push({ field: f, from: display(f, current?.[f]), to: display(f, policy[f]), note: 'existing stricter value kept' });
     }
-    return plan(this, current ? 'update' : 'create', describe(policy), { policy, effective: policy }, changes);
+    return plan(this, current ? 'update' : 'create', describe(policy), { policy }, changes, inForce(policy));
   },
 
   async apply(ctx, p) {

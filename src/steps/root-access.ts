@@ -4,38 +4,11 @@
  * management account can remove member accounts' root credentials (--remove-root-credentials) and new member
  * accounts are created without any. Each part is read first and only what is missing is enabled.
  */
-import { EnableOrganizationsRootCredentialsManagementCommand, EnableOrganizationsRootSessionsCommand, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
-import { EnableAWSServiceAccessCommand, ListAWSServiceAccessForOrganizationCommand } from '@aws-sdk/client-organizations';
-import { allPages } from '../aws/pagination.js';
-import type { Context } from '../context.js';
-import { isAwsError, UsageError } from '../errors.js';
+import { EnableOrganizationsRootCredentialsManagementCommand, EnableOrganizationsRootSessionsCommand } from '@aws-sdk/client-iam';
+import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
+import { IAM_SERVICE_PRINCIPAL, readRootAccess, ROOT_FEATURES } from '../account/organization.js';
+import { UsageError } from '../errors.js';
 import { plan, type FieldChange, type Step } from './types.js';
-
-export const IAM_SERVICE_PRINCIPAL = 'iam.amazonaws.com';
-export const ROOT_FEATURES = ['RootCredentialsManagement', 'RootSessions'] as const;
-
-export interface RootAccessState {
-  trustedAccess: boolean;
-  /** The centralized root access features enabled; empty while trusted access is off (IAM cannot say then). */
-  enabled: string[];
-}
-
-/** Reads only. ListOrganizationsFeatures answers ServiceAccessNotEnabled until trusted access for IAM is on. */
-export async function readRootAccess(ctx: Pick<Context, 'clients'>): Promise<RootAccessState> {
-  const principals = await allPages(async (NextToken) => {
-    const page = await ctx.clients.organizations.send(new ListAWSServiceAccessForOrganizationCommand({ NextToken }));
-    return { items: (page.EnabledServicePrincipals ?? []).map((p) => p.ServicePrincipal ?? ''), next: page.NextToken };
-  });
-  if (!principals.includes(IAM_SERVICE_PRINCIPAL)) return { trustedAccess: false, enabled: [] };
-  try {
-    const r = await ctx.clients.iam.send(new ListOrganizationsFeaturesCommand({}));
-    return { trustedAccess: true, enabled: r.EnabledFeatures ?? [] };
-  } catch (err) {
-    // Trusted access was listed but IAM does not see it yet (Organizations is eventually consistent).
-    if (isAwsError(err, 'ServiceAccessNotEnabled')) return { trustedAccess: false, enabled: [] };
-    throw err;
-  }
-}
 
 interface RootAccessData {
   enableTrustedAccess: boolean;

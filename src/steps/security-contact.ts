@@ -3,17 +3,10 @@
  * An existing contact is changed only by values given explicitly; PutAlternateContact replaces all four fields,
  * so the ones not given are sent as they are.
  */
-import { GetAlternateContactCommand, PutAlternateContactCommand, type AlternateContact } from '@aws-sdk/client-account';
-import { isAwsError, UsageError } from '../errors.js';
-import type { Context } from '../context.js';
+import { PutAlternateContactCommand, type AlternateContact } from '@aws-sdk/client-account';
+import { securityContact, type SecurityContact } from '../account/contacts.js';
+import { UsageError } from '../errors.js';
 import { plan, type FieldChange, type Step } from './types.js';
-
-export interface SecurityContact {
-  email: string;
-  name: string;
-  phone: string;
-  title: string;
-}
 
 /** The fields of the contact to write, as far as flags and answers gave them. */
 export type SecurityContactWish = Partial<SecurityContact>;
@@ -27,17 +20,6 @@ const FIELDS: [keyof SecurityContact, keyof AlternateContact, string][] = [
 
 interface ContactData {
   contact?: SecurityContact;
-}
-
-export async function securityContact(ctx: Pick<Context, 'clients'>): Promise<SecurityContact | undefined> {
-  try {
-    const { AlternateContact: c } = await ctx.clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
-    if (!c) return undefined;
-    return { email: c.EmailAddress ?? '', name: c.Name ?? '', phone: c.PhoneNumber ?? '', title: c.Title ?? '' };
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFound')) return undefined;
-    throw err;
-  }
 }
 
 /** The default name when only an email is given: its local part ("security" for security@example.com). */

@@ -3,21 +3,17 @@
  * only with MFA. A role of that name that exists gets the policy if it lacks it; its trust policy, which someone
  * else wrote, is never rewritten.
  */
-import {
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  GetRoleCommand,
-  ListAttachedRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
+import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
+import type { AccountIdentity } from '../account/identity.js';
+import { attachedRolePolicyArns, roleTrustPolicy } from '../account/roles.js';
 import { retryWhileNotVisible } from '../aws/eventual-consistency.js';
-import { allPages } from '../aws/pagination.js';
 import { isAwsError } from '../errors.js';
-import type { Context } from '../context.js';
-import { plan, type AccountIdentity, type FieldChange, type Step } from './types.js';
+import { plan, type FieldChange, type Step } from './types.js';
 
 export const DEFAULT_SUPPORT_ROLE = 'AWSSupportRole';
 
-export const supportAccessArn = (partition: string) => `arn:${partition}:iam::aws:policy/AWSSupportAccess`;
+export const supportAccessArn = (partition: string) => arnsIn(partition).awsManagedPolicy(MANAGED_POLICY.supportAccess);
 
 /** This account's principals, and only with MFA: the people who open Support cases, nobody outside. */
 export function supportTrustPolicy(account: Pick<AccountIdentity, 'accountId' | 'partition'>): object {
@@ -26,7 +22,7 @@ export function supportTrustPolicy(account: Pick<AccountIdentity, 'accountId' | 
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { AWS: `arn:${account.partition}:iam::${account.accountId}:root` },
+        Principal: { AWS: arnsIn(account.partition).accountRoot(account.accountId) },
         Action: 'sts:AssumeRole',
         Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
       },
@@ -39,24 +35,6 @@ interface RoleData {
   attach: boolean;
 }
 
-async function roleTrust(ctx: Pick<Context, 'clients'>, name: string): Promise<unknown | null> {
-  try {
-    const { Role } = await ctx.clients.iam.send(new GetRoleCommand({ RoleName: name }));
-    const doc = Role?.AssumeRolePolicyDocument;
-    return doc ? JSON.parse(decodeURIComponent(doc)) : {};
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return null;
-    throw err;
-  }
-}
-
-function attachedRolePolicyArns(ctx: Pick<Context, 'clients'>, role: string): Promise<string[]> {
-  return allPages(async (Marker) => {
-    const page = await ctx.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker }));
-    return { items: (page.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])), next: page.IsTruncated ? page.Marker : undefined };
-  });
-}
-
 export const supportRoleStep: Step<RoleData> = {
   id: 'support-role',
   title: 'Support role',
@@ -66,18 +44,18 @@ export const supportRoleStep: Step<RoleData> = {
     if (!name) return plan(this, 'skip', 'no support role (--no-support-role)', { createRole: false, attach: false });
     const policy = supportAccessArn(ctx.account.partition);
     const summary = `role ${name} with AWSSupportAccess, assumable by this account with MFA`;
-    const trust = await roleTrust(ctx, name);
-    if (trust === null) {
+    const role = await roleTrustPolicy(ctx, name);
+    if (!role) {
       return plan(this, 'create', summary, { createRole: true, attach: true }, [
         { field: 'role', to: name },
-        { field: 'trust', to: `arn:${ctx.account.partition}:iam::${ctx.account.accountId}:root, with MFA` },
+        { field: 'trust', to: `${arnsIn(ctx.account.partition).accountRoot(ctx.account.accountId)}, with MFA` },
         { field: 'managed policy', to: policy },
       ]);
     }
     const attach = !(await attachedRolePolicyArns(ctx, name)).includes(policy);
     const changes: FieldChange[] = [];
     if (attach) changes.push({ field: 'managed policy', to: policy });
-    if (JSON.stringify(trust) !== JSON.stringify(supportTrustPolicy(ctx.account))) {
+    if (JSON.stringify(role.trust) !== JSON.stringify(supportTrustPolicy(ctx.account))) {
       changes.push({ field: 'trust policy', note: 'written by someone else: left as it is' });
     }
     const existing = `role ${name} exists${changes.some((c) => c.field === 'trust policy') ? ' (its own trust policy kept)' : ''}`;

@@ -1,7 +1,8 @@
 /**
- * The one shape every init step has: `inspect` reads AWS and says what would change; `apply` makes exactly
- * those changes. `init --dry-run` stops after inspect, and audit reuses the same inspections.
+ * The one shape every init step has: `inspect` reads AWS (through src/account/) and says what would change;
+ * `apply` makes exactly those changes. `init --dry-run` stops after inspect.
  */
+import type { AccountIdentity } from '../account/identity.js';
 import type { Context, ReservedFile } from '../context.js';
 import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
 import type { Tag } from '../lib/rules.js';
@@ -31,6 +32,19 @@ export interface FieldChange {
   note?: string;
 }
 
+/**
+ * What a step's inspection tells init and the other steps, typed: a step's `data` is its own business, these
+ * facts are the contract. Each is set by the one step named.
+ */
+export interface PlanFacts {
+  /** password-policy: the policy in force once it has run; undefined while AWS's default applies. */
+  effectivePasswordPolicy?: PasswordPolicy;
+  /** admin-user: the user's tag keys once it has run (journal tags apart), and the journal tags it carries now. */
+  userTags?: { keysAfter: string[]; journalKeys: string[] };
+  /** mfa: the MFA device the admin user already has. */
+  existingMfaSerial?: string;
+}
+
 export interface StepPlan<D = unknown> {
   id: StepId;
   title: string;
@@ -38,8 +52,10 @@ export interface StepPlan<D = unknown> {
   /** One line for people: "create user alice in group Administrators". */
   summary: string;
   changes: FieldChange[];
-  /** What apply needs, computed by inspect; never shown to the operator. */
+  /** What apply needs, computed by inspect; never shown to the operator, never read by anyone else. */
   data: D;
+  /** What others may know of this step's inspection. */
+  facts?: PlanFacts;
 }
 
 /** What apply hands back for the summary. Secrets never travel this way: they go to the vault the moment they exist. */
@@ -68,21 +84,6 @@ export interface CredentialKeeper {
   accessKeyAccountedFor(): void;
 }
 
-export interface AccountIdentity {
-  accountId: string;
-  callerArn: string;
-  isRoot: boolean;
-  partition: string;
-  organization: OrganizationMembership;
-}
-
-export interface OrganizationMembership {
-  /** management / member of an Organization, none, or unknown when we may not ask. */
-  role: 'management' | 'member' | 'none' | 'unknown';
-  id?: string;
-  managementAccountId?: string;
-}
-
 /** init's validated options: every flag and prompt answer, checked before any AWS call that changes anything. */
 export interface InitSettings {
   /** undefined: --no-alias */
@@ -97,7 +98,8 @@ export interface InitSettings {
   /** undefined: --no-access-analyzer */
   accessAnalyzer?: { regions: 'all' | string[]; name: string; type: 'ACCOUNT' | 'ORGANIZATION' };
   adminGroup: string;
-  adminPolicies: string[];
+  /** --admin-policy ARNs; undefined: AdministratorAccess in the caller's partition. */
+  adminPolicies?: string[];
   requireMfa: boolean;
   /** --centralize-root-access: the Organization's centralized root access (management account only). */
   centralizeRootAccess: boolean;
@@ -158,6 +160,14 @@ export function plan<D>(
   summary: string,
   data: D,
   changes: FieldChange[] = [],
+  facts?: PlanFacts,
 ): StepPlan<D> {
-  return { id: step.id, title: step.title, status, summary, changes, data };
+  return { id: step.id, title: step.title, status, summary, changes, data, ...(facts ? { facts } : {}) };
+}
+
+/** Every fact the inspections set, in one typed object (each step sets only its own). */
+export function factsOf(plans: StepPlan[]): PlanFacts {
+  const facts: PlanFacts = {};
+  for (const p of plans) Object.assign(facts, p.facts);
+  return facts;
 }

@@ -49,6 +49,8 @@ describe.skipIf(noMoto).concurrent('fault matrix: a faulty run, then a clean re-
       ];
       proxy.add({ operation, fault, times: TIMES[fault] });
       const first = await runCli(args, { env: cliEnv(creds), cwd: dir });
+      // The fault fired: a renamed or never-reached operation must fail here, not pass as a clean run.
+      expect(proxy.requests.filter((r) => r.operation === operation && r.fault === fault).length).toBeGreaterThan(0);
       expect(first.stderr).not.toMatch(/\n\s+at /); // a message, never a stack trace
       expect([0, 3]).toContain(first.code);
       if (first.code === 3) expect(first.stderr).toMatch(new RegExp(`[\\w()-]+:${operation} failed`));

@@ -56,6 +56,8 @@ export function reportCsv(rows: Row[]): string {
 
 export interface Scenario {
   accountId?: string;
+  /** The partition the account is in (default aws): every ARN the fixture answers with is in it. */
+  partition?: string;
   rows?: Row[];
   reportGeneratedAt?: Date;
   /** States GenerateCredentialReport answers with, in order, before COMPLETE. */
@@ -98,9 +100,12 @@ export interface Scenario {
 export const ADMIN_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const enc = (o: object) => encodeURIComponent(JSON.stringify(o));
 
-export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[] } {
+export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[]; requests: { operation: string; input: unknown }[] } {
   const accountId = sc.accountId ?? '111122223333';
+  const partition = sc.partition ?? 'aws';
   const sent: string[] = [];
+  /** Every request's input, to prove which ARNs audit asked about. */
+  const requests: { operation: string; input: unknown }[] = [];
   const analyzerClients = new Map<string, analyzer.AccessAnalyzerClient>();
   const clients: AwsClients = {
     iam: new iam.IAMClient({ region: 'us-east-1' }),
@@ -114,12 +119,13 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
         client = new analyzer.AccessAnalyzerClient({ region });
         mockClient(client)
           .on(analyzer.ListAnalyzersCommand)
-          .callsFake(async () => {
+          .callsFake(async (input) => {
             sent.push('ListAnalyzers');
+            requests.push({ operation: 'ListAnalyzers', input });
             if (sc.denied?.includes('ListAnalyzers')) {
               throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: `access-analyzer(${region}):ListAnalyzers` });
             }
-            return { analyzers: (sc.analyzers?.[region] ?? []).map((a) => ({ ...a, arn: `arn:aws:access-analyzer:${region}:${accountId}:analyzer/${a.name}`, createdAt: NOW })) };
+            return { analyzers: (sc.analyzers?.[region] ?? []).map((a) => ({ ...a, arn: `arn:${partition}:access-analyzer:${region}:${accountId}:analyzer/${a.name}`, createdAt: NOW })) };
           });
         analyzerClients.set(region, client);
       }
@@ -147,6 +153,7 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   const answer = <I, O>(Command: new (...args: never[]) => unknown, op: string, fn: (input: I) => O) => {
     m.on(Command as never).callsFake(async (input: I) => {
       sent.push(op);
+      requests.push({ operation: op, input });
       if (sc.denied?.includes(op)) {
         throw Object.assign(awsError('AccessDenied', `User is not authorized to perform: iam:${op}`, 403), { $awsCall: `iam:${op}` });
       }
@@ -171,7 +178,7 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   });
   answer(iam.ListVirtualMFADevicesCommand, 'ListVirtualMFADevices', () => ({
     VirtualMFADevices: sc.rootVirtualMfa
-      ? [{ SerialNumber: `arn:aws:iam::${accountId}:mfa/root-account-mfa-device`, User: { Arn: `arn:aws:iam::${accountId}:root` } }]
+      ? [{ SerialNumber: `arn:${partition}:iam::${accountId}:mfa/root-account-mfa-device`, User: { Arn: `arn:${partition}:iam::${accountId}:root` } }]
       : [],
   }));
   answer(iam.GetLoginProfileCommand, 'GetLoginProfile', (i: iam.GetLoginProfileRequest) => {
@@ -200,7 +207,7 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
             kind: 'user' as const,
             detail: {
               UserName: u.name,
-              Arn: `arn:aws:iam::${accountId}:user/${u.name}`,
+              Arn: `arn:${partition}:iam::${accountId}:user/${u.name}`,
               GroupList: u.groups ?? [],
               AttachedManagedPolicies: (u.attached ?? []).map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split('/').pop() })),
               UserPolicyList: Object.entries(u.inline ?? {}).map(([PolicyName, doc]) => ({ PolicyName, PolicyDocument: enc(doc) })),
@@ -220,7 +227,7 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       ...(filter.includes('Role')
         ? (sc.roles ?? []).map((r) => ({
             kind: 'role' as const,
-            detail: { RoleName: r.name, Arn: `arn:aws:iam::${accountId}:role/${r.name}`, AssumeRolePolicyDocument: enc(r.trust) },
+            detail: { RoleName: r.name, Arn: `arn:${partition}:iam::${accountId}:role/${r.name}`, AssumeRolePolicyDocument: enc(r.trust) },
           }))
         : []),
       ...(filter.includes('LocalManagedPolicy')
@@ -228,7 +235,7 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
             kind: 'policy' as const,
             detail: {
               PolicyName: p.name,
-              Arn: `arn:aws:iam::${accountId}:policy/${p.name}`,
+              Arn: `arn:${partition}:iam::${accountId}:policy/${p.name}`,
               DefaultVersionId: 'v2',
               AttachmentCount: p.attachments ?? 0,
               // An older version that allowed nothing: only the default version counts.
@@ -255,7 +262,7 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   });
   answer(iam.ListServerCertificatesCommand, 'ListServerCertificates', () => ({
     ServerCertificateMetadataList: (sc.certificates ?? []).map((c) => ({
-      ServerCertificateName: c.name, Arn: `arn:aws:iam::${accountId}:server-certificate/${c.name}`, Expiration: c.expiration,
+      ServerCertificateName: c.name, Arn: `arn:${partition}:iam::${accountId}:server-certificate/${c.name}`, Expiration: c.expiration,
       Path: '/', ServerCertificateId: 'x',
     })),
   }));
@@ -267,10 +274,11 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   const stsMock = mockClient(clients.sts);
   stsMock.on(sts.GetCallerIdentityCommand).callsFake(async () => {
     sent.push('GetCallerIdentity');
-    return { Account: accountId, Arn: `arn:aws:iam::${accountId}:user/auditor` };
+    return { Account: accountId, Arn: `arn:${partition}:iam::${accountId}:user/auditor` };
   });
   stsMock.on(sts.AssumeRoleCommand).callsFake(async (i: sts.AssumeRoleRequest) => {
     sent.push('AssumeRole');
+    requests.push({ operation: 'AssumeRole', input: i });
     const target = i.RoleArn?.split(':')[4] ?? '';
     if (sc.unassumable?.includes(target)) {
       throw Object.assign(awsError('AccessDenied', `not authorized to perform sts:AssumeRole on ${i.RoleArn}`, 403), { $awsCall: 'sts:AssumeRole' });
@@ -295,11 +303,11 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     }
     return { Accounts: (sc.orgAccounts ?? []).map((a) => ({ Id: a.id, State: a.state, Status: a.state })) };
   });
-  return { clients, sent };
+  return { clients, sent, requests };
 }
 
 export function auditContext(sc: Scenario, json = false, members: Record<string, Scenario> = {}) {
-  const { clients, sent } = auditClients(sc);
+  const { clients, sent, requests } = auditClients(sc);
   /** Operations each member account's clients were sent. */
   const memberCalls: Record<string, string[]> = {};
   const captured = captureOutput(json);
@@ -322,7 +330,7 @@ export function auditContext(sc: Scenario, json = false, members: Record<string,
     secrets: new SecretRegistry(),
     onStopSignal: () => () => undefined,
   };
-  return { ctx, sent, memberCalls, clock, ...captured };
+  return { ctx, sent, requests, memberCalls, clock, ...captured };
 }
 
 /** A well-secured account: the baseline every check passes on. */

@@ -33,6 +33,8 @@ const exists = (what: string) => new iam.EntityAlreadyExistsException({ message:
 export class FakeAccount {
   accountId = '111122223333';
   callerArn = 'arn:aws:iam::111122223333:root';
+  /** Every request, operation and input, to prove what was asked (e.g. which partition's ARNs). */
+  readonly requests: { operation: string; input: unknown }[] = [];
   organization: 'none' | 'member' | 'denied' = 'none';
   alias?: string;
   policy?: iam.PasswordPolicy;
@@ -73,7 +75,8 @@ export class FakeAccount {
   handlers(): Record<string, (input: never, region: string) => unknown> {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handlers are plain closures over this account
     const a = this;
-    const serialOf = (name: string) => `arn:aws:iam::${a.accountId}:mfa/${name}`;
+    const partition = () => a.callerArn.split(':')[1];
+    const serialOf = (name: string) => `arn:${partition()}:iam::${a.accountId}:mfa/${name}`;
     return {
       GetAlternateContact: (i: account_.GetAlternateContactRequest) => {
         const c = a.contacts.get(i.AlternateContactType ?? '');
@@ -95,7 +98,7 @@ export class FakeAccount {
       CreateAnalyzer: (i: analyzer.CreateAnalyzerRequest, region: string) => {
         const list = a.analyzers.get(region) ?? [];
         if (list.some((x) => x.name === i.analyzerName)) throw new analyzer.ConflictException({ message: 'exists', resourceId: i.analyzerName, resourceType: 'Analyzer', $metadata: {} });
-        const arn = `arn:aws:access-analyzer:${region}:${a.accountId}:analyzer/${i.analyzerName}`;
+        const arn = `arn:${partition()}:access-analyzer:${region}:${a.accountId}:analyzer/${i.analyzerName}`;
         a.analyzers.set(region, [...list, { arn, name: i.analyzerName, type: i.type, status: 'ACTIVE', createdAt: new Date() }]);
         return { arn };
       },
@@ -292,6 +295,7 @@ export function fakeAws(fake = new FakeAccount()): FakeAws {
       if (!Command) continue;
       mock.on(Command as never).callsFake(async (input: unknown) => {
         account.calls.push(op);
+        account.requests.push({ operation: op, input });
         const before = account.onceBefore.get(op);
         if (before) {
           account.onceBefore.delete(op);

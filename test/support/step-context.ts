@@ -1,8 +1,8 @@
 import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import type { ReservedFile } from '../../src/context.js';
-import { CredentialVault } from '../../src/steps/credentials-file.js';
-import type { AccountIdentity, InitSettings, MfaCodeProvider, StepContext } from '../../src/steps/types.js';
-import { DEFAULT_ADMIN_POLICY } from '../../src/commands/init-options.js';
+import { CredentialVault } from '../../src/credentials/vault.js';
+import type { AccountIdentity } from '../../src/account/identity.js';
+import type { InitSettings, MfaCodeProvider, StepContext } from '../../src/steps/types.js';
 import { fakeAws, type FakeAccount } from './fake-aws.js';
 import { ScriptedPrompter } from './scripted-prompter.js';
 import { testContext } from './context.js';
@@ -21,7 +21,6 @@ export function settings(overrides: Partial<InitSettings> = {}): InitSettings {
     replaceAlias: false,
     passwordPolicy: { preset: 'cis', explicit: {} },
     adminGroup: 'Administrators',
-    adminPolicies: [DEFAULT_ADMIN_POLICY],
     requireMfa: true,
     withAdminUser: true,
     centralizeRootAccess: false,

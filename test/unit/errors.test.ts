@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, awsFailureReason, CredentialsError, describeError, ExitWith, RuntimeError, UsageError } from '../../src/errors.js';
+import { AbortError, awsFailureReason, describeError, ExitWith, RuntimeError, UsageError } from '../../src/errors.js';
 
 const awsErr = (name: string, message: string, call?: string) =>
   Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 403 }, ...(call ? { $awsCall: call } : {}) });
@@ -64,7 +64,7 @@ describe('describeError', () => {
     expect(exitCode).toBe(3);
     expect(message).toMatch(/no AWS credentials found/);
     expect(message).toMatch(/--profile/);
-    expect(describeError(new CredentialsError('x')).message).toMatch(/AWS_ACCESS_KEY_ID/);
+    expect(message).toMatch(/AWS_ACCESS_KEY_ID/);
     expect(describeError(err, { profile: 'prod-admin' }).message).toMatch(/no AWS credentials found for profile "prod-admin"/);
   });
 

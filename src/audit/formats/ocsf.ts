@@ -4,6 +4,7 @@
  * schema's (github.com/ocsf/ocsf-schema, v1.8.0): compliance.status_id 1 Pass, 2 Warning ("did not yield a result
  * due to missing information", which is what our `error` means), 3 Fail, 99 Other (our `skip`, status "Skipped").
  */
+import { arnsIn } from '../../account/arns.js';
 import type { CheckResult, CheckStatus, Severity } from '../../checks/types.js';
 import type { AuditDocument } from '../report.js';
 import type { AccountAudit } from '../run-audit.js';
@@ -34,7 +35,7 @@ function standardOf(reference: string): string | undefined {
   return undefined;
 }
 
-/** The resource type an ARN names, e.g. arn:aws:iam::123:user/alice → "AWS::IAM::User". */
+/** The resource type an ARN names, e.g. arn:<partition>:iam::123:user/alice → "AWS::IAM::User". */
 function resourceType(arn: string): string {
   const m = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:([^/:]+)/.exec(arn);
   if (!m) return 'Other';
@@ -46,7 +47,7 @@ function resourceType(arn: string): string {
 function finding(doc: AuditDocument, a: AccountAudit, c: CheckResult, settings: OcsfSettings): Record<string, unknown> {
   const time = Date.parse(doc.generatedAt);
   const standards = [...new Set(c.references.map(standardOf).filter((s): s is string => s !== undefined))];
-  const accountArn = `arn:${settings.partition}:iam::${a.accountId}:root`;
+  const accountArn = arnsIn(settings.partition).accountRoot(a.accountId);
   const resources = (c.resources.length ? c.resources : [accountArn]).map((uid) => ({
     uid,
     type: uid === accountArn ? 'AWS::::Account' : resourceType(uid),

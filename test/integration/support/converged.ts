@@ -10,7 +10,7 @@ import {
   ListVirtualMFADevicesCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { parseCsvLine } from '../../../src/audit/credential-report.js';
+import { parseCsvLine } from '../../../src/account/credential-report.js';
 import type { FaultProxy } from './fault-proxy.js';
 
 export interface AccountState {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runAudit } from '../../../src/commands/audit.js';
-import { parseAuditFlags } from '../../../src/commands/audit-options.js';
+import { runAudit } from '../../../src/commands/audit/index.js';
+import { parseAuditFlags } from '../../../src/commands/audit/options.js';
 import { auditExitCode, renderTable } from '../../../src/audit/report.js';
 import { RuntimeError, UsageError, describeError } from '../../../src/errors.js';
 import { assumedRoleCredentials } from '../../../src/aws/assume-role.js';

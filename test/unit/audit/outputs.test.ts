@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, linkSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkReportTargets } from '../../../src/audit/outputs.js';
-import { runAudit } from '../../../src/commands/audit.js';
-import { parseAuditFlags } from '../../../src/commands/audit-options.js';
+import { runAudit } from '../../../src/commands/audit/index.js';
+import { parseAuditFlags } from '../../../src/commands/audit/options.js';
 import { UsageError } from '../../../src/errors.js';
 import { nodeFileSystem } from '../../../src/io/file-system.js';
 import { auditContext, SECURE } from '../../support/audit-fixture.js';

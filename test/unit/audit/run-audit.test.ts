@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fetchCredentialReport, parseCredentialReport } from '../../../src/audit/credential-report.js';
+import { fetchCredentialReport, parseCredentialReport } from '../../../src/account/credential-report.js';
 import { auditExitCode, renderMarkdown } from '../../../src/audit/report.js';
-import { runAudit } from '../../../src/commands/audit.js';
-import { parseAuditFlags } from '../../../src/commands/audit-options.js';
+import { runAudit } from '../../../src/commands/audit/index.js';
+import { parseAuditFlags } from '../../../src/commands/audit/options.js';
 import { UsageError } from '../../../src/errors.js';
 import { ADMIN_ACCESS, auditClients, auditContext, reportCsv, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';
 import { FakeClock } from '../../support/context.js';

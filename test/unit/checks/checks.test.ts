@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runAudit } from '../../../src/commands/audit.js';
-import { parseAuditFlags } from '../../../src/commands/audit-options.js';
+import { runAudit } from '../../../src/commands/audit/index.js';
+import { parseAuditFlags } from '../../../src/commands/audit/options.js';
 import { CHECK_IDS } from '../../../src/checks/registry.js';
 import { AUDIT_CHECK_IDS } from '../../../src/cli.js';
 import { ADMIN_ACCESS, auditContext, daysAgo, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';

@@ -1,8 +1,8 @@
 /** The checks that meet init's new steps: security contact, Access Analyzer, CloudShell, role trust. */
 import { describe, expect, it } from 'vitest';
-import { runAudit } from '../../../src/commands/audit.js';
-import { parseAuditFlags } from '../../../src/commands/audit-options.js';
-import { parsePolicyDocument } from '../../../src/audit/sources.js';
+import { runAudit } from '../../../src/commands/audit/index.js';
+import { parseAuditFlags } from '../../../src/commands/audit/options.js';
+import { decodePolicyDocument } from '../../../src/account/policy-document.js';
 import { trustsEveryone } from '../../../src/checks/roles.js';
 import { auditContext, SECURE, type Scenario } from '../../support/audit-fixture.js';
 
@@ -93,12 +93,12 @@ describe('role-trust', () => {
   });
 });
 
-describe('parsePolicyDocument', () => {
+describe('decodePolicyDocument', () => {
   it('reads the URL-encoded documents IAM returns, and plain JSON as it is', () => {
     const doc = { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::a%b/*' }] };
-    expect(parsePolicyDocument(encodeURIComponent(JSON.stringify(doc)))).toEqual(doc);
-    expect(parsePolicyDocument(JSON.stringify(doc))).toEqual(doc); // a literal % in it must not break decoding
-    expect(parsePolicyDocument('%7Bnot json')).toBeUndefined();
-    expect(parsePolicyDocument(undefined)).toBeUndefined();
+    expect(decodePolicyDocument(encodeURIComponent(JSON.stringify(doc)))).toEqual(doc);
+    expect(decodePolicyDocument(JSON.stringify(doc))).toEqual(doc); // a literal % in it must not break decoding
+    expect(decodePolicyDocument('%7Bnot json')).toBeUndefined();
+    expect(decodePolicyDocument(undefined)).toBeUndefined();
   });
 });

@@ -3,8 +3,8 @@
  * states the exact report row or answer it is about.
  */
 import { describe, expect, it } from 'vitest';
-import { runAudit } from '../../../src/commands/audit.js';
-import { parseAuditFlags } from '../../../src/commands/audit-options.js';
+import { runAudit } from '../../../src/commands/audit/index.js';
+import { parseAuditFlags } from '../../../src/commands/audit/options.js';
 import { ALL_CHECKS } from '../../../src/checks/registry.js';
 import { auditContext, daysAgo, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';
 

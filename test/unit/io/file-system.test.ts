@@ -104,6 +104,7 @@ describe('report files', () => {
     const dir = tempDir();
     expect(await nodeFileSystem.checkReportTarget(join(dir, 'no', 'a.xml'), false)).toMatch(/the folder .*no does not exist/);
     expect(await nodeFileSystem.checkReportTarget(dir, true)).toMatch(/is a folder/);
+    // Root can write anywhere; test/integration/unwritable-folder.test.ts runs this case as the user nobody then.
     if (process.getuid?.() !== 0) {
       chmodSync(dir, 0o500);
       expect(await nodeFileSystem.checkReportTarget(join(dir, 'a.xml'), false)).toMatch(/is not writable: EACCES/);

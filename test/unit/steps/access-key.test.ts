@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accessKeyStep } from '../../../src/steps/access-key.js';
-import { PENDING_ACCESS_KEY_TAG } from '../../../src/steps/secret-journal.js';
+import { PENDING_ACCESS_KEY_TAG } from '../../../src/credentials/journal.js';
 import { FakeAccount } from '../../support/fake-aws.js';
 import { stepContext } from '../../support/step-context.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { adminGroupStep, REQUIRE_MFA_POLICY, REQUIRE_MFA_POLICY_NAME } from '../../../src/steps/admin-group.js';
+import { adminGroupStep, requireMfaPolicy, REQUIRE_MFA_POLICY_NAME } from '../../../src/steps/admin-group.js';
 import { FakeAccount, mutatingCalls } from '../../support/fake-aws.js';
 import { stepContext } from '../../support/step-context.js';
 
@@ -32,7 +32,7 @@ describe('admin-group step', () => {
     const account = new FakeAccount();
     account.groups.set('Administrators', {
       attached: new Set(['arn:aws:iam::aws:policy/AdministratorAccess']),
-      inline: new Map([[REQUIRE_MFA_POLICY_NAME, JSON.stringify(REQUIRE_MFA_POLICY)]]),
+      inline: new Map([[REQUIRE_MFA_POLICY_NAME, JSON.stringify(requireMfaPolicy('aws'))]]),
     });
     const ctx = stepContext(account, {
       adminPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
@@ -47,7 +47,7 @@ describe('admin-group step', () => {
     const account = new FakeAccount();
     account.groups.set('Administrators', {
       attached: new Set(['arn:aws:iam::aws:policy/AdministratorAccess']),
-      inline: new Map([[REQUIRE_MFA_POLICY_NAME, JSON.stringify(REQUIRE_MFA_POLICY)]]),
+      inline: new Map([[REQUIRE_MFA_POLICY_NAME, JSON.stringify(requireMfaPolicy('aws'))]]),
     });
     const ctx = stepContext(account, { requireMfa: false });
     const p = await adminGroupStep.inspect(ctx);

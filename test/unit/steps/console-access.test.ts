@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { passwordViolations } from '../../../src/lib/password.js';
 import { consoleAccessStep } from '../../../src/steps/console-access.js';
-import { PENDING_PASSWORD_TAG } from '../../../src/steps/secret-journal.js';
+import { PENDING_PASSWORD_TAG } from '../../../src/credentials/journal.js';
 import { awsError, FakeAccount } from '../../support/fake-aws.js';
 import { stepContext } from '../../support/step-context.js';
 

@@ -39,7 +39,7 @@ describe('mfa step', () => {
     account.users.get('alice')?.mfa.push('arn:aws:iam::111122223333:mfa/phone');
     const p = await mfaStep.inspect(stepContext(account));
     expect(p.status).toBe('unchanged');
-    expect(p.data.existing).toBe('arn:aws:iam::111122223333:mfa/phone');
+    expect(p.facts?.existingMfaSerial).toBe('arn:aws:iam::111122223333:mfa/phone');
   });
 
   it('finds an unassigned device of ours left by an interrupted run and replaces it', async () => {

@@ -64,7 +64,7 @@ describe('password-policy step', () => {
     account.policy = { MinimumPasswordLength: 12 };
     const p = await passwordPolicyStep.inspect(stepContext(account, { passwordPolicy: undefined }));
     expect(p.status).toBe('skip');
-    expect(p.data.effective?.MinimumPasswordLength).toBe(12);
+    expect(p.facts?.effectivePasswordPolicy?.MinimumPasswordLength).toBe(12);
   });
 
   it('lets AccessDenied through for the error mapper to name', async () => {

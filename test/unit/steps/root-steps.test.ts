@@ -25,7 +25,8 @@ import type { AwsClients } from '../../../src/aws/clients.js';
 import { RuntimeError, UsageError } from '../../../src/errors.js';
 import { rootAccessStep } from '../../../src/steps/root-access.js';
 import { rootCredentialsStep } from '../../../src/steps/root-credentials.js';
-import type { AccountIdentity, StepContext } from '../../../src/steps/types.js';
+import type { AccountIdentity } from '../../../src/account/identity.js';
+import type { StepContext } from '../../../src/steps/types.js';
 import { awsError, FakeAccount } from '../../support/fake-aws.js';
 import { stepContext } from '../../support/step-context.js';
 

@@ -9,8 +9,8 @@ import type { Context } from '../context.js';
 import { cleanUpAndRethrow, FileTakenOverError, RuntimeError } from '../errors.js';
 import { credentialsCsv, signInUrl } from '../lib/credentials-csv.js';
 import type { SecretRegistry } from '../lib/secrets.js';
-import { clearPending, JOURNAL_TAGS, markAccessKeyPending, markAccessKeySaved, markPasswordPending, type JournalEntry } from './secret-journal.js';
-import type { CredentialKeeper, StepContext } from './types.js';
+import { clearPending, JOURNAL_TAGS, markAccessKeyPending, markAccessKeySaved, markPasswordPending, type JournalEntry } from './journal.js';
+import type { CredentialKeeper, StepContext } from '../steps/types.js';
 
 /** How many "-recovered-N" names are tried beside a credentials file that was taken over. */
 const RESCUE_TRIES = 20;

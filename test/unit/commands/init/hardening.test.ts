@@ -2,14 +2,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInit } from '../../../src/commands/init.js';
-import { parseInitFlags, type InitFlags } from '../../../src/commands/init-options.js';
-import { AbortError, CleanupFailedError, describeError, UsageError } from '../../../src/errors.js';
-import { nodeFileSystem } from '../../../src/io/file-system.js';
-import type { FileSystem } from '../../../src/context.js';
-import { awsError, FakeAccount, fakeAws, mutatingCalls } from '../../support/fake-aws.js';
-import { ScriptedPrompter, type Answer } from '../../support/scripted-prompter.js';
-import { FakeClock, FakeSignals, fileSystem, tempDir, testContext } from '../../support/context.js';
+import { runInit } from '../../../../src/commands/init/index.js';
+import { parseInitFlags, type InitFlags } from '../../../../src/commands/init/options.js';
+import { AbortError, CleanupFailedError, describeError, UsageError } from '../../../../src/errors.js';
+import { nodeFileSystem } from '../../../../src/io/file-system.js';
+import type { FileSystem } from '../../../../src/context.js';
+import { awsError, FakeAccount, fakeAws, mutatingCalls } from '../../../support/fake-aws.js';
+import { ScriptedPrompter, type Answer } from '../../../support/scripted-prompter.js';
+import { FakeClock, FakeSignals, fileSystem, tempDir, testContext } from '../../../support/context.js';
 
 function setup(flags: InitFlags, answers: Answer[] = [], opts: { fs?: FileSystem; account?: FakeAccount } = {}) {
   const account = opts.account ?? new FakeAccount();

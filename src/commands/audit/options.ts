@@ -1,9 +1,9 @@
 /** audit's flags → validated settings; every problem is a UsageError (exit 2) naming the flag. */
-import { DEFAULT_ROLE_NAME } from '../aws/assume-role.js';
-import { UsageError } from '../errors.js';
-import { CHECK_IDS } from '../checks/registry.js';
-import { SEVERITIES, type Severity } from '../checks/types.js';
-import { parseIntegerInRange } from '../lib/rules.js';
+import { DEFAULT_ROLE_NAME } from '../../aws/assume-role.js';
+import { UsageError } from '../../errors.js';
+import { CHECK_IDS } from '../../checks/registry.js';
+import { SEVERITIES, type Severity } from '../../checks/types.js';
+import { parseIntegerInRange } from '../../lib/rules.js';
 
 export type AuditFormat = 'table' | 'json' | 'jsonl' | 'markdown';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readIdentity, readRootPosture } from '../../../src/steps/identity.js';
+import { readIdentity } from '../../../src/account/identity.js';
+import { judgeRoot, readAccountSummary } from '../../../src/account/root.js';
 import { fakeAws, FakeAccount } from '../../support/fake-aws.js';
 
 describe('identity', () => {
@@ -36,6 +37,16 @@ describe('identity', () => {
   it("reads root MFA and root access keys from the account summary", async () => {
     const account = new FakeAccount();
     account.rootKeys = true;
-    expect(await readRootPosture(fakeAws(account))).toMatchObject({ rootMfaEnabled: false, rootAccessKeysPresent: true, rootHasNoCredentials: false });
+    expect(judgeRoot(await readAccountSummary(fakeAws(account)))).toEqual({ mfa: false, accessKeys: true, noCredentials: false });
+  });
+
+  it('judges root the same from the summary alone (init) and with the credential report (audit)', () => {
+    const noPassword = { AccountPasswordPresent: 0, AccountAccessKeysPresent: 0, AccountMFAEnabled: 0 };
+    expect(judgeRoot(noPassword)).toEqual({ mfa: false, accessKeys: false, noCredentials: true });
+    // The report's not_supported says nothing; its false does.
+    expect(judgeRoot({ AccountAccessKeysPresent: 0 }, { password_enabled: 'not_supported' }).noCredentials).toBe(false);
+    expect(judgeRoot({ AccountAccessKeysPresent: 0 }, { password_enabled: 'false' }).noCredentials).toBe(true);
+    // A key either source reports is a credential.
+    expect(judgeRoot(noPassword, { password_enabled: 'false', access_key_2_active: 'true' })).toEqual({ mfa: false, accessKeys: true, noCredentials: false });
   });
 });

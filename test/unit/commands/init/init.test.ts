@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInit } from '../../../src/commands/init.js';
-import { parseInitFlags, type InitFlags } from '../../../src/commands/init-options.js';
-import { AbortError, RuntimeError, UsageError } from '../../../src/errors.js';
-import { codeForStep, timeStepAt } from '../../../src/lib/totp.js';
-import { CSV_HEADER } from '../../../src/lib/credentials-csv.js';
-import { FakeAccount, fakeAws, mutatingCalls, SEED } from '../../support/fake-aws.js';
-import { CTRL_C, ScriptedPrompter, type Answer } from '../../support/scripted-prompter.js';
-import { FakeClock, tempDir, testContext } from '../../support/context.js';
+import { runInit } from '../../../../src/commands/init/index.js';
+import { parseInitFlags, type InitFlags } from '../../../../src/commands/init/options.js';
+import { AbortError, RuntimeError, UsageError } from '../../../../src/errors.js';
+import { codeForStep, timeStepAt } from '../../../../src/lib/totp.js';
+import { CSV_HEADER } from '../../../../src/lib/credentials-csv.js';
+import { FakeAccount, fakeAws, mutatingCalls, SEED } from '../../../support/fake-aws.js';
+import { CTRL_C, ScriptedPrompter, type Answer } from '../../../support/scripted-prompter.js';
+import { FakeClock, tempDir, testContext } from '../../../support/context.js';
 
 const clock = () => new FakeClock(NOW);
 

@@ -2,12 +2,12 @@
  * init's flags → validated settings. Everything here runs before any AWS call that changes anything, and
  * every problem is a UsageError (exit 2) naming the flag and the rule.
  */
-import { UsageError } from '../errors.js';
-import type { StdinText } from '../context.js';
-import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
-import { DEFAULT_ANALYZER_NAME } from '../steps/access-analyzer.js';
-import { DEFAULT_SUPPORT_ROLE } from '../steps/support-role.js';
-import type { InitSettings } from '../steps/types.js';
+import { UsageError } from '../../errors.js';
+import type { StdinText } from '../../context.js';
+import type { PasswordPolicy, PresetName } from '../../lib/password-policy.js';
+import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
+import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
+import type { InitSettings } from '../../steps/types.js';
 import {
   checkAccountAlias,
   checkAnalyzerName,
@@ -24,10 +24,9 @@ import {
   parseIntegerInRange,
   parseTag,
   type Tag,
-} from '../lib/rules.js';
+} from '../../lib/rules.js';
 
 export const DEFAULT_ADMIN_GROUP = 'Administrators';
-export const DEFAULT_ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
 /** IAM's limit of tags on one user. */
 export const MAX_USER_TAGS = 50;
 /** --password-stdin reads at most this many bytes: an IAM password is at most 128 characters. */
@@ -100,7 +99,8 @@ export interface InitRequest {
   /** null = --no-access-analyzer */
   accessAnalyzer: InitSettings['accessAnalyzer'] | null;
   adminGroup?: string;
-  adminPolicies: string[];
+  /** --admin-policy; undefined: AdministratorAccess in the caller's partition (known once the caller is). */
+  adminPolicies?: string[];
   requireMfa: boolean;
   /** null: --no-admin-user (the baseline only); undefined: ask. */
   adminUser?: string | null;
@@ -187,7 +187,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
   const accessAnalyzer = parseAccessAnalyzer(flags);
 
   const adminGroup = flags.adminGroup === undefined ? undefined : check('--admin-group', flags.adminGroup, checkGroupName);
-  const adminPolicies = (flags.adminPolicy ?? [DEFAULT_ADMIN_POLICY]).map((arn) => check('--admin-policy', arn, checkPolicyArn));
+  const adminPolicies = flags.adminPolicy?.map((arn) => check('--admin-policy', arn, checkPolicyArn));
   const noAdminUser = flags.adminUser === false;
   const adminUser = typeof flags.adminUser === 'string' ? check('--admin-user', flags.adminUser, checkUserName) : undefined;
   if (noAdminUser) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runInit } from '../../../src/commands/init.js';
-import { parseInitFlags, type InitFlags } from '../../../src/commands/init-options.js';
-import { UsageError } from '../../../src/errors.js';
-import { FakeAccount, fakeAws, mutatingCalls } from '../../support/fake-aws.js';
-import { ScriptedPrompter } from '../../support/scripted-prompter.js';
-import { FakeClock, tempDir, testContext } from '../../support/context.js';
+import { runInit } from '../../../../src/commands/init/index.js';
+import { parseInitFlags, type InitFlags } from '../../../../src/commands/init/options.js';
+import { UsageError } from '../../../../src/errors.js';
+import { FakeAccount, fakeAws, mutatingCalls } from '../../../support/fake-aws.js';
+import { ScriptedPrompter } from '../../../support/scripted-prompter.js';
+import { FakeClock, tempDir, testContext } from '../../../support/context.js';
 
 const parse = (flags: InitFlags) => parseInitFlags(flags, (n) => flags[n] !== undefined);
 

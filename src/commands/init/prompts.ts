@@ -4,7 +4,7 @@
  * recommended value; the operator sees the plan and may then change any step through `reviseSettings`.
  * With --yes nothing is asked.
  */
-import type { Context } from '../context.js';
+import type { Context } from '../../context.js';
 import {
   checkAccountAlias,
   checkContactEmail,
@@ -14,13 +14,14 @@ import {
   checkRegion,
   checkRoleName,
   checkUserName,
-} from '../lib/rules.js';
-import type { PresetName } from '../lib/password-policy.js';
-import { DEFAULT_ANALYZER_NAME } from '../steps/access-analyzer.js';
-import { defaultContactName, type SecurityContact } from '../steps/security-contact.js';
-import { DEFAULT_SUPPORT_ROLE } from '../steps/support-role.js';
-import type { InitSettings } from '../steps/types.js';
-import { DEFAULT_ADMIN_GROUP, type InitRequest } from './init-options.js';
+} from '../../lib/rules.js';
+import type { PresetName } from '../../lib/password-policy.js';
+import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
+import type { SecurityContact } from '../../account/contacts.js';
+import { defaultContactName } from '../../steps/security-contact.js';
+import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
+import type { InitSettings } from '../../steps/types.js';
+import { DEFAULT_ADMIN_GROUP, type InitRequest } from './options.js';
 
 const asValidator = (rule: (v: string) => string | undefined) => (v: string) => rule(v.trim()) ?? true;
 const optional = (rule: (v: string) => string | undefined) => (v: string) => (v.trim() === '' ? true : asValidator(rule)(v));

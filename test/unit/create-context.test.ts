@@ -2,9 +2,9 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
-import type { GlobalOptions } from '../../src/cli.js';
+import type { GlobalOptions } from '../../src/options.js';
 import { RuntimeError, UsageError } from '../../src/errors.js';
-import { checkGlobalOptions, enterAccount } from '../../src/runtime.js';
+import { checkGlobalOptions, enterAccount } from '../../src/create-context.js';
 import { awsError } from '../support/fake-aws.js';
 
 const globals = (g: Partial<GlobalOptions>): GlobalOptions => ({ color: false, ...g });

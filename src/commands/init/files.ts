@@ -4,9 +4,9 @@
  * refused); and they are reserved before the first change, so that no file problem can surface half-way.
  */
 import { dirname, resolve } from 'node:path';
-import type { Context, ReservedFile } from '../context.js';
-import { UsageError } from '../errors.js';
-import type { SecretFiles } from '../steps/types.js';
+import type { Context, ReservedFile } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import type { SecretFiles } from '../../steps/types.js';
 
 export type SecretFileRole = keyof SecretFiles;
 

@@ -1,25 +1,25 @@
 /** `iam-bootstrap audit`: the account security report, for one account or a whole Organization. Read-only. */
 import type { Command } from 'commander';
-import { auditOrganization } from '../audit/organization.js';
-import { checkReportTargets, SecurityHubDelivery, writeReports } from '../audit/outputs.js';
-import type { AwsClients } from '../aws/clients.js';
-import { auditDocument, auditExitCode, renderMarkdown, renderTable, type AuditDocument } from '../audit/report.js';
-import { auditAccount, type AccountAudit } from '../audit/run-audit.js';
-import { ALL_CHECKS } from '../checks/registry.js';
-import type { GlobalOptions } from '../cli.js';
-import type { Context } from '../context.js';
-import { READ_ONLY_MAX_ATTEMPTS } from '../aws/clients.js';
-import { ExitCode, ExitWith } from '../errors.js';
-import type { SecretRegistry } from '../lib/secrets.js';
-import { readIdentity } from '../steps/identity.js';
-import { parseAuditFlags, type AuditFlags, type AuditRequest } from './audit-options.js';
+import { auditOrganization } from '../../audit/organization.js';
+import { checkReportTargets, SecurityHubDelivery, writeReports } from '../../audit/outputs.js';
+import type { AwsClients } from '../../aws/clients.js';
+import { auditDocument, auditExitCode, renderMarkdown, renderTable, type AuditDocument } from '../../audit/report.js';
+import { auditAccount, type AccountAudit } from '../../audit/run-audit.js';
+import { ALL_CHECKS } from '../../checks/registry.js';
+import type { GlobalOptions } from '../../options.js';
+import type { Context } from '../../context.js';
+import { READ_ONLY_MAX_ATTEMPTS } from '../../aws/clients.js';
+import { ExitCode, ExitWith } from '../../errors.js';
+import type { SecretRegistry } from '../../lib/secrets.js';
+import { readIdentity } from '../../account/identity.js';
+import { parseAuditFlags, type AuditFlags, type AuditRequest } from './options.js';
 
 export async function runAuditCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   // --role-name and --account are global (init uses them too); audit checks how they combine with --org.
   const flags = { ...command.opts<AuditFlags>(), roleName: globals.roleName, elsewhere: globals.account !== undefined || globals.roleArn !== undefined };
   const request = parseAuditFlags(flags, command.parent?.opts<GlobalOptions>().json === true);
-  const { createContext, outputFor } = await import('../runtime.js');
+  const { createContext, outputFor } = await import('../../create-context.js');
   const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'), {
     maxAttempts: READ_ONLY_MAX_ATTEMPTS,
   });

@@ -1,19 +1,33 @@
-/** Who is calling, in which account, and where that account sits in an Organization. Read-only. */
-import { GetAccountSummaryCommand } from '@aws-sdk/client-iam';
+/** Who is calling, in which account and partition, and where that account sits in an Organization. Read-only. */
 import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../aws/clients.js';
 import { isAwsError } from '../errors.js';
-import type { Context } from '../context.js';
-import type { AccountIdentity, OrganizationMembership } from './types.js';
+import { partitionOf } from './arns.js';
 
-export async function readIdentity(ctx: Pick<Context, 'clients'>): Promise<AccountIdentity> {
+export interface OrganizationMembership {
+  /** management / member of an Organization, none, or unknown when we may not ask. */
+  role: 'management' | 'member' | 'none' | 'unknown';
+  id?: string;
+  managementAccountId?: string;
+}
+
+export interface AccountIdentity {
+  accountId: string;
+  callerArn: string;
+  isRoot: boolean;
+  /** aws, aws-us-gov, aws-cn, …: every ARN the tool builds is in this partition (src/account/arns.ts). */
+  partition: string;
+  organization: OrganizationMembership;
+}
+
+export async function readIdentity(ctx: { clients: AwsClients }): Promise<AccountIdentity> {
   const [caller, organization] = await Promise.all([
     ctx.clients.sts.send(new GetCallerIdentityCommand({})),
     readOrganization(ctx),
   ]);
   const callerArn = caller.Arn ?? '';
   const accountId = caller.Account ?? '';
-  const partition = callerArn.split(':')[1] || 'aws';
   if (organization.role === 'member' && organization.managementAccountId === accountId) {
     organization.role = 'management';
   }
@@ -22,12 +36,12 @@ export async function readIdentity(ctx: Pick<Context, 'clients'>): Promise<Accou
     callerArn,
     // Root's ARN is arn:<partition>:iam::<account>:root; an assumed role or IAM user never ends that way.
     isRoot: /^arn:[^:]+:iam::\d{12}:root$/.test(callerArn),
-    partition,
+    partition: partitionOf(callerArn),
     organization,
   };
 }
 
-async function readOrganization(ctx: Pick<Context, 'clients'>): Promise<OrganizationMembership> {
+async function readOrganization(ctx: { clients: AwsClients }): Promise<OrganizationMembership> {
   try {
     const { Organization: org } = await ctx.clients.organizations.send(new DescribeOrganizationCommand({}));
     return { role: 'member', id: org?.Id, managementAccountId: org?.MasterAccountId };
@@ -38,21 +52,4 @@ async function readOrganization(ctx: Pick<Context, 'clients'>): Promise<Organiza
     if (isAwsError(err, 'AccessDenied', 'AccessDeniedException')) return { role: 'unknown' };
     throw err;
   }
-}
-
-export interface RootPosture {
-  rootMfaEnabled: boolean;
-  rootAccessKeysPresent: boolean;
-  /** No password and no keys (e.g. removed through centralized root access): nothing to protect with MFA. */
-  rootHasNoCredentials: boolean;
-}
-
-/** GetAccountSummary is the only API view of root's MFA and access keys. */
-export async function readRootPosture(ctx: Pick<Context, 'clients'>): Promise<RootPosture> {
-  const { SummaryMap: map = {} } = await ctx.clients.iam.send(new GetAccountSummaryCommand({}));
-  return {
-    rootMfaEnabled: (map.AccountMFAEnabled ?? 0) > 0,
-    rootAccessKeysPresent: (map.AccountAccessKeysPresent ?? 0) > 0,
-    rootHasNoCredentials: map.AccountPasswordPresent === 0 && (map.AccountAccessKeysPresent ?? 0) === 0,
-  };
 }

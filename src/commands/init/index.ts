@@ -3,34 +3,37 @@
  * The steps do the AWS work; this module only sequences them and talks to the operator.
  */
 import type { Command } from 'commander';
-import type { GlobalOptions } from '../cli.js';
-import type { Context } from '../context.js';
-import { AbortError, cleanUpAndRethrow, ExitCode, UsageError } from '../errors.js';
-import { signInUrl } from '../lib/credentials-csv.js';
-import { negationConflict } from '../lib/flags.js';
-import { passwordViolations } from '../lib/password.js';
-import type { SecretRegistry } from '../lib/secrets.js';
-import { seedMfaCodes, terminalMfaCodes } from '../mfa/code-providers.js';
-import { accessAnalyzerStep } from '../steps/access-analyzer.js';
-import { accessKeyStep } from '../steps/access-key.js';
-import { accountAliasStep, currentAlias } from '../steps/account-alias.js';
-import { adminGroupStep } from '../steps/admin-group.js';
-import { adminUserStep } from '../steps/admin-user.js';
-import { rootAccessStep } from '../steps/root-access.js';
-import { rootCredentialsStep } from '../steps/root-credentials.js';
-import { consoleAccessStep } from '../steps/console-access.js';
-import { readIdentity, readRootPosture } from '../steps/identity.js';
-import { mfaStep } from '../steps/mfa.js';
-import { passwordPolicyStep } from '../steps/password-policy.js';
-import { securityContact, securityContactStep } from '../steps/security-contact.js';
-import { supportRoleStep } from '../steps/support-role.js';
-import { CredentialVault, deliverCredentials } from '../steps/credentials-file.js';
-import { PENDING_ACCESS_KEY_TAG, PENDING_PASSWORD_TAG } from '../steps/secret-journal.js';
-import { plan, type AccountIdentity, type Step, type StepContext, type StepId, type StepPlan } from '../steps/types.js';
-import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles, type FileTarget, type SecretFileRole } from './init-files.js';
-import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './init-options.js';
-import { askPlanChoice, completeSettings, reviseSettings, type ExistingState } from './init-prompts.js';
-import { describeIdentity, nextSteps, renderPlan, renderSummary, type InitResult } from './init-report.js';
+import { currentAlias } from '../../account/alias.js';
+import { securityContact } from '../../account/contacts.js';
+import { readIdentity, type AccountIdentity } from '../../account/identity.js';
+import { judgeRoot, readAccountSummary } from '../../account/root.js';
+import type { Context } from '../../context.js';
+import { PENDING_ACCESS_KEY_TAG, PENDING_PASSWORD_TAG } from '../../credentials/journal.js';
+import { CredentialVault, deliverCredentials } from '../../credentials/vault.js';
+import { AbortError, cleanUpAndRethrow, ExitCode, UsageError } from '../../errors.js';
+import { signInUrl } from '../../lib/credentials-csv.js';
+import { negationConflict } from '../../lib/flags.js';
+import { passwordViolations } from '../../lib/password.js';
+import type { SecretRegistry } from '../../lib/secrets.js';
+import { seedMfaCodes, terminalMfaCodes } from '../../mfa/code-providers.js';
+import type { GlobalOptions } from '../../options.js';
+import { accessAnalyzerStep } from '../../steps/access-analyzer.js';
+import { accessKeyStep } from '../../steps/access-key.js';
+import { accountAliasStep } from '../../steps/account-alias.js';
+import { adminGroupStep } from '../../steps/admin-group.js';
+import { adminUserStep } from '../../steps/admin-user.js';
+import { consoleAccessStep } from '../../steps/console-access.js';
+import { mfaStep } from '../../steps/mfa.js';
+import { passwordPolicyStep } from '../../steps/password-policy.js';
+import { rootAccessStep } from '../../steps/root-access.js';
+import { rootCredentialsStep } from '../../steps/root-credentials.js';
+import { securityContactStep } from '../../steps/security-contact.js';
+import { supportRoleStep } from '../../steps/support-role.js';
+import { factsOf, plan, type PlanFacts, type Step, type StepContext, type StepId, type StepPlan } from '../../steps/types.js';
+import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles, type FileTarget, type SecretFileRole } from './files.js';
+import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './options.js';
+import { askPlanChoice, completeSettings, reviseSettings, type ExistingState } from './prompts.js';
+import { describeIdentity, nextSteps, renderPlan, renderSummary, type InitResult } from './report.js';
 
 /** In the order they must run: the user needs the group; MFA comes last so the credentials are saved first. */
 export const INIT_STEPS: Step[] = [
@@ -63,6 +66,7 @@ export interface InitEnvironment {
 export async function runInitCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const flags = command.opts<InitFlags>();
   const globals = command.optsWithGlobals<GlobalOptions>();
+  // commander keeps the raw arguments on the program but does not type them.
   const conflict = negationConflict(command.options, (command.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? []);
   if (conflict) throw new UsageError(conflict);
   // Without --account the role flags would be ignored, and the baseline applied to the caller's own account.
@@ -70,7 +74,7 @@ export async function runInitCommand(command: Command, secrets: SecretRegistry):
     throw new UsageError('--role-name: needs --account.');
   }
   const request = parseInitFlags(flags, (name) => command.getOptionValueSource(name) === 'cli', globals.account !== undefined || globals.roleArn !== undefined);
-  const { createContext } = await import('../runtime.js');
+  const { createContext } = await import('../../create-context.js');
   const ctx = await createContext(globals, secrets);
   await runInit(ctx, request, { stdinIsTty: process.stdin.isTTY === true, cwd: process.cwd() });
 }
@@ -121,8 +125,7 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
     if (choice === 'cancel') throw new AbortError('Cancelled: nothing was changed.');
     stepCtx.settings = await reviseSettings(ctx, stepCtx.settings, existing);
   }
-  const { plans, targets } = planned;
-  const byId = (id: string) => plans.find((p) => p.id === id) as StepPlan;
+  const { plans, targets, facts } = planned;
 
   stepCtx.files = await reserveSecretFiles(ctx, targets);
   // From here on a stop signal lets the current AWS call finish, then cleans up as Ctrl-C at a prompt does;
@@ -142,12 +145,21 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
     dryRun: false,
     alias: await currentAlias(ctx),
     credentialsFile: outcomes.credentialsFile,
-    mfaSerial: outcomes.mfaSerial ?? (byId('mfa').data as { existing?: string }).existing,
+    mfaSerial: outcomes.mfaSerial ?? facts.existingMfaSerial,
   });
+}
+
+/** One step's plan: every step is planned, skipped ones included. */
+function planOf(plans: StepPlan[], id: StepId): StepPlan {
+  const found = plans.find((p) => p.id === id);
+  if (!found) throw new Error(`step ${id} was not planned`);
+  return found;
 }
 
 interface Planned {
   plans: StepPlan[];
+  /** What the inspections told: typed, read by the checks below and the summary. */
+  facts: PlanFacts;
   targets: FileTarget[];
   /** The alias the account will have: the sign-in URL in the credentials file and the summary. */
   alias: string | undefined;
@@ -160,10 +172,10 @@ async function planAll(ctx: StepContext, paths: Partial<Record<SecretFileRole, s
   const plans = await Promise.all(
     INIT_STEPS.map((step) => (!settings.withAdminUser && ADMIN_USER_STEPS.has(step.id) ? skippedForNoAdminUser(step) : step.inspect(ctx))),
   );
-  const byId = (id: string) => plans.find((p) => p.id === id) as StepPlan;
-  checkPlannedSecrets(ctx, plans, byId);
-  checkTagLimit(ctx, plans, byId);
-  const mfaPlanned = byId('mfa').status === 'create';
+  const facts = factsOf(plans);
+  checkPlannedSecrets(ctx, plans, facts);
+  checkTagLimit(ctx, facts, { password: planOf(plans, 'console-access'), accessKey: planOf(plans, 'access-key') });
+  const mfaPlanned = planOf(plans, 'mfa').status === 'create';
   if (mfaPlanned && !settings.mfaSecretFile && !ctx.prompt.canShowSensitive()) {
     throw new UsageError(
       'the MFA secret and QR code are shown only on a terminal, and standard error is not one: use ' +
@@ -176,8 +188,8 @@ async function planAll(ctx: StepContext, paths: Partial<Record<SecretFileRole, s
     { credentials: secretsPlanned(plans), mfa: mfaPlanned },
     { cwd: env.cwd, accountId: account.accountId, user: settings.adminUser },
   );
-  const alias = byId('account-alias').status === 'skip' ? existingAlias : settings.alias ?? existingAlias;
-  return { plans, targets, alias };
+  const alias = planOf(plans, 'account-alias').status === 'skip' ? existingAlias : settings.alias ?? existingAlias;
+  return { plans, facts, targets, alias };
 }
 
 /**
@@ -192,9 +204,9 @@ async function contactToAskAbout(ctx: Context, request: InitRequest) {
 /** The steps about the admin user: all skipped with --no-admin-user. */
 const ADMIN_USER_STEPS = new Set(['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa']);
 
-/** A skip plan whose data reads as "nothing there" to the checks that look at these steps' plans. */
+/** Not inspected at all: there is no admin user to look at. */
 function skippedForNoAdminUser(step: { id: StepId; title: string }): StepPlan {
-  return plan(step, 'skip', 'no admin user (--no-admin-user)', { tagKeysAfter: [], journalKeys: [], existing: undefined });
+  return plan(step, 'skip', 'no admin user (--no-admin-user)', undefined);
 }
 
 function secretsPlanned(plans: StepPlan[]): boolean {
@@ -202,11 +214,10 @@ function secretsPlanned(plans: StepPlan[]): boolean {
 }
 
 /** A password from standard input must satisfy the policy that will be in force, checked before any change. */
-function checkPlannedSecrets(ctx: StepContext, plans: StepPlan[], byId: (id: string) => StepPlan): void {
+function checkPlannedSecrets(ctx: StepContext, plans: StepPlan[], facts: PlanFacts): void {
   const { password } = ctx.settings;
   if (!password || !secretsPlanned(plans)) return;
-  const effective = (byId('password-policy').data as { effective?: Parameters<typeof passwordViolations>[1] }).effective;
-  const problems = passwordViolations(password, effective);
+  const problems = passwordViolations(password, facts.effectivePasswordPolicy);
   if (problems.length) {
     throw new UsageError(`--password-stdin: the password ${problems.join(', ')} (account password policy).`);
   }
@@ -216,16 +227,16 @@ function checkPlannedSecrets(ctx: StepContext, plans: StepPlan[], byId: (id: str
  * IAM allows 50 tags on a user, and while it saves new credentials init adds a journal tag of its own for each.
  * Counted before any change, with the tags the user already has: a TagUser refused half-way would strand secrets.
  */
-function checkTagLimit(ctx: StepContext, plans: StepPlan[], byId: (id: string) => StepPlan): void {
-  const user = byId('admin-user').data as { tagKeysAfter: string[]; journalKeys: string[] };
+function checkTagLimit(ctx: StepContext, facts: PlanFacts, secrets: { password: StepPlan; accessKey: StepPlan }): void {
+  const user = facts.userTags ?? { keysAfter: [], journalKeys: [] };
   const journal = new Set(user.journalKeys);
-  if (changes(byId('console-access'))) journal.add(PENDING_PASSWORD_TAG);
-  if (changes(byId('access-key'))) journal.add(PENDING_ACCESS_KEY_TAG);
-  const total = user.tagKeysAfter.length + journal.size;
+  if (changes(secrets.password)) journal.add(PENDING_PASSWORD_TAG);
+  if (changes(secrets.accessKey)) journal.add(PENDING_ACCESS_KEY_TAG);
+  const total = user.keysAfter.length + journal.size;
   if (total <= MAX_USER_TAGS) return;
   const given = ctx.settings.tags.length;
   throw new UsageError(
-    `--tag: ${ctx.settings.adminUser} would carry ${total} tags (${user.tagKeysAfter.length - given} it keeps, ${given} from --tag, ` +
+    `--tag: ${ctx.settings.adminUser} would carry ${total} tags (${user.keysAfter.length - given} it keeps, ${given} from --tag, ` +
       `${journal.size} that init sets while it saves new credentials); IAM allows ${MAX_USER_TAGS}. Give fewer --tag values or remove some of the user's tags.`,
   );
 }
@@ -243,9 +254,9 @@ async function applyAll(
     credentialsFile = (await deliverCredentials(ctx, vault, alias)) ?? credentialsFile;
   };
   try {
-    for (const [i, step] of INIT_STEPS.entries()) {
+    for (const step of INIT_STEPS) {
       ctx.stop.throwIfAborted();
-      const p = plans[i] as StepPlan;
+      const p = planOf(plans, step.id);
       if (step.id === 'mfa') await deliver(); // secrets are on disk before the operator starts on MFA
       if (!changes(p)) continue;
       out.info(`${out.style.cyan('→')} ${p.title}: ${p.summary}`);
@@ -266,7 +277,7 @@ async function report(
   r: { dryRun: boolean; alias: string | undefined; credentialsFile: string | undefined; mfaSerial: string | undefined },
 ): Promise<InitResult> {
   const { out, account, settings } = ctx;
-  const posture = await readRootPosture(ctx);
+  const posture = judgeRoot(await readAccountSummary(ctx));
   const result: InitResult = {
     account: accountJson(account, r.alias),
     dryRun: r.dryRun,

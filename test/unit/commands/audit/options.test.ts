@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuditFlags } from '../../../src/commands/audit-options.js';
-import { UsageError } from '../../../src/errors.js';
+import { parseAuditFlags } from '../../../../src/commands/audit/options.js';
+import { UsageError } from '../../../../src/errors.js';
 
 const parse = (flags: Parameters<typeof parseAuditFlags>[0]) => parseAuditFlags(flags, false);
 

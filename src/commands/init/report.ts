@@ -1,7 +1,9 @@
 /** How init's plan and result read, for people and for --json. No AWS calls, no prompts. */
-import type { Output } from '../io/output.js';
-import type { RootPosture } from '../steps/identity.js';
-import type { AccountIdentity, StepPlan, StepStatus } from '../steps/types.js';
+import type { Output } from '../../io/output.js';
+import type { AccountIdentity } from '../../account/identity.js';
+import type { RootPosture } from '../../account/root.js';
+import { RECOVER_ROOT_TASK, taskPolicyArn } from '../../steps/root-credentials.js';
+import type { StepPlan, StepStatus } from '../../steps/types.js';
 
 export interface NextStep {
   id: 'root-mfa' | 'root-access-keys' | 'billing-access' | 'sign-in-as-admin' | 'security-contact' | 'root-recovery';
@@ -75,7 +77,7 @@ export function nextSteps(
       text:
         `The root user of ${account.accountId} has no credentials now. To recover root access later, from the management account: ` +
         'the console\'s IAM → Root access management → the account → "Allow password recovery", or ' +
-        `aws sts assume-root --target-principal ${account.accountId} --task-policy-arn arn=arn:${account.partition}:iam::aws:policy/root-task/IAMCreateRootUserPassword ` +
+        `aws sts assume-root --target-principal ${account.accountId} --task-policy-arn arn=${taskPolicyArn(account.partition, RECOVER_ROOT_TASK)} ` +
         'and then, with those credentials, aws iam create-login-profile.',
     });
   }
@@ -86,13 +88,13 @@ export function nextSteps(
     });
   }
   // A root without password or keys cannot sign in: there is nothing to protect with MFA (CIS, Security Hub IAM.9).
-  if (!posture.rootMfaEnabled && !posture.rootHasNoCredentials && !rootCredentialsRemoved) {
+  if (!posture.mfa && !posture.noCredentials && !rootCredentialsRemoved) {
     steps.push({
       id: 'root-mfa',
       text: 'Enable MFA for the root user (no API can): sign in as root → account menu → Security credentials → Assign MFA device.',
     });
   }
-  if (posture.rootAccessKeysPresent) {
+  if (posture.accessKeys) {
     steps.push({
       id: 'root-access-keys',
       text: 'Delete the root user\'s access keys: sign in as root → Security credentials → Access keys → Delete.',

@@ -2,7 +2,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { assumeRole, DEFAULT_ROLE_NAME, SessionClockError } from './aws/assume-role.js';
 import { createAwsClients, resolveRegion, type AwsCallListener, type AwsClients } from './aws/clients.js';
-import type { GlobalOptions } from './cli.js';
+import type { GlobalOptions } from './options.js';
 import { systemClock, type Context, type SignalSubscriber } from './context.js';
 import { awsFailureReason, RuntimeError, UsageError } from './errors.js';
 import { nodeFileSystem } from './io/file-system.js';
