@@ -11,6 +11,12 @@
 //   devices the double keeps. Tests seed and read that root state at POST/GET /__double/root/<account id>. The
 //   member account's own iam:ListVirtualMFADevices lists root's virtual devices too (assigned to root, or
 //   unassigned once deactivated), and TagMFADevice / UntagMFADevice / ListMFADeviceTags work on them.
+// - what IAM says of root outside a root session, from that same root state (a new account's root has a password
+//   and nothing else): GetAccountSummary's Account* entries and the credential report's <root_account> row.
+// - organizations:CreateAccount attaches AdministratorAccess to the new member's OrganizationAccountAccessRole,
+//   as AWS does (moto creates the role without a policy).
+// - Security Hub: BatchImportFindings keeps an existing finding's Workflow and Note, as AWS does (moto overwrites
+//   them), and BatchUpdateFindings (which moto lacks) changes them.
 // Shared by the integration tests, `npm run demo` and `npm run bench`.
 import { createServer, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -112,8 +118,9 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
   const rootSessions = new Map();
   /** Account id → its root user's credentials: { loginProfile, accessKeys, signingCertificates, mfaDevices }. */
   const roots = new Map();
+  // A new account's root has a password (set at sign-up) and nothing else, until a test seeds other state.
   const rootOf = (account) => {
-    if (!roots.has(account)) roots.set(account, { loginProfile: false, accessKeys: [], signingCertificates: [], mfaDevices: [] });
+    if (!roots.has(account)) roots.set(account, { loginProfile: true, accessKeys: [], signingCertificates: [], mfaDevices: [] });
     return roots.get(account);
   };
 
@@ -289,6 +296,126 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
     return res.end(merged);
   }
 
+  /**
+   * What IAM says of root outside a root session, which moto cannot know: GetAccountSummary's root entries
+   * (AccountPasswordPresent, AccountMFAEnabled, AccountAccessKeysPresent, AccountSigningCertificatesPresent) and
+   * the credential report's <root_account> row, both from the root state the double keeps.
+   */
+  async function rootInAccountViews(req, body, res, scope, action) {
+    const account = await accountOf(req, scope);
+    const root = rootOf(account);
+    const fromMoto = await forward(req, body, undefined);
+    res.writeHead(fromMoto.status || 500, { 'content-type': 'text/xml' });
+    if (fromMoto.status !== 200) return res.end(fromMoto.text);
+    const mfa = root.mfaDevices.some((d) => d.active);
+    if (action === 'GetAccountSummary') {
+      const values = {
+        AccountPasswordPresent: root.loginProfile ? 1 : 0,
+        AccountMFAEnabled: mfa ? 1 : 0,
+        AccountAccessKeysPresent: root.accessKeys.length ? 1 : 0,
+        AccountSigningCertificatesPresent: root.signingCertificates.length ? 1 : 0,
+      };
+      let text = fromMoto.text;
+      for (const [key, value] of Object.entries(values)) {
+        const entry = new RegExp(`<entry>\\s*<key>${key}</key>\\s*<value>[^<]*</value>\\s*</entry>`);
+        text = entry.test(text) ? text.replace(entry, `<entry><key>${key}</key><value>${value}</value></entry>`) : text.replace('</SummaryMap>', `<entry><key>${key}</key><value>${value}</value></entry></SummaryMap>`);
+      }
+      return res.end(text);
+    }
+    // GetCredentialReport: the report moto made, with AWS's root row first (root's password fields say not_supported).
+    const content = /<Content>([^<]*)<\/Content>/.exec(fromMoto.text)?.[1];
+    if (content === undefined) return res.end(fromMoto.text);
+    const [header, ...rows] = Buffer.from(content, 'base64').toString('utf8').split('\n');
+    const key = (n) => root.accessKeys[n - 1] !== undefined;
+    const row = [
+      '<root_account>', `arn:aws:iam::${account}:root`, '2020-01-01T00:00:00+00:00', 'not_supported', 'no_information', 'not_supported',
+      'not_supported', String(mfa), String(key(1)), key(1) ? '2020-01-01T00:00:00+00:00' : 'N/A', 'N/A', 'N/A', 'N/A', String(key(2)),
+      key(2) ? '2020-01-01T00:00:00+00:00' : 'N/A', 'N/A', 'N/A', 'N/A', String(root.signingCertificates.length > 0), 'N/A',
+      String(root.signingCertificates.length > 1), 'N/A',
+    ].join(',');
+    const report = Buffer.from([header, row, ...rows].join('\n')).toString('base64');
+    return res.end(fromMoto.text.replace(/<Content>[^<]*<\/Content>/, `<Content>${report}</Content>`));
+  }
+
+  /** A request to moto as someone else (moto reads the account from the access key id alone). */
+  function motoAs(credentials, service, body, target) {
+    const headers = {
+      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=double`,
+      'x-amz-security-token': credentials.sessionToken,
+      'content-type': target ? 'application/x-amz-json-1.1' : 'application/x-www-form-urlencoded',
+      'content-length': String(Buffer.byteLength(body)),
+      host: moto.host,
+      ...(target ? { 'x-amz-target': target } : {}),
+    };
+    return forward({ headers }, body, undefined, headers, '/', 'POST');
+  }
+
+  /**
+   * organizations:CreateAccount, then what AWS does and moto does not: the new member's
+   * OrganizationAccountAccessRole gets AdministratorAccess (moto creates the role with no policy).
+   */
+  async function createAccount(req, body, res, scope) {
+    const created = await forward(req, body, undefined);
+    const accountId = created.status === 200 ? JSON.parse(created.text).CreateAccountStatus?.AccountId : undefined;
+    if (accountId) {
+      const roleName = JSON.parse(body.toString() || '{}').RoleName ?? 'OrganizationAccountAccessRole';
+      const assumeBody = `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${accountId}:role/${roleName}`)}&RoleSessionName=double`;
+      const assumed = await askMoto(req, scope, 'sts', assumeBody);
+      const field = (name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(assumed.text)?.[1] ?? '';
+      const attach = `Action=AttachRolePolicy&Version=2010-05-08&RoleName=${roleName}&PolicyArn=${encodeURIComponent('arn:aws:iam::aws:policy/AdministratorAccess')}`;
+      await motoAs({ accessKeyId: field('AccessKeyId'), sessionToken: field('SessionToken') }, 'iam', attach);
+    }
+    res.writeHead(created.status || 500, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end(created.text);
+  }
+
+  /**
+   * Security Hub's rule for providers: BatchImportFindings sets Workflow and Note only when it creates a finding;
+   * an update keeps the finding's own (moto overwrites them). BatchUpdateFindings (which moto lacks) changes them.
+   */
+  async function securityHub(req, body, res, scope, operation) {
+    const getFindings = async (ids) => {
+      const filters = JSON.stringify({ Filters: { Id: ids.map((Value) => ({ Value, Comparison: 'EQUALS' })) }, MaxResults: 100 });
+      const listed = await forwardRest(req, '/findings', filters);
+      return listed.status === 200 ? JSON.parse(listed.text).Findings ?? [] : [];
+    };
+    const input = JSON.parse(body.toString() || '{}');
+    if (operation === 'BatchImportFindings') {
+      const existing = new Map((await getFindings((input.Findings ?? []).map((f) => f.Id))).map((f) => [f.Id, f]));
+      for (const f of input.Findings ?? []) {
+        const old = existing.get(f.Id);
+        if (!old) continue;
+        for (const field of ['Workflow', 'Note', 'UserDefinedFields', 'VerificationState']) {
+          if (old[field] === undefined) delete f[field];
+          else f[field] = old[field];
+        }
+      }
+      const imported = await forwardRest(req, '/findings/import', JSON.stringify(input));
+      res.writeHead(imported.status || 500, { 'content-type': 'application/json' });
+      return res.end(imported.text);
+    }
+    // BatchUpdateFindings: the findings as they are, with the workflow and note asked for, imported again.
+    const ids = (input.FindingIdentifiers ?? []).map((f) => f.Id);
+    const found = await getFindings(ids);
+    const updated = found.map((f) => ({
+      ...f,
+      ...(input.Workflow ? { Workflow: { ...f.Workflow, ...input.Workflow } } : {}),
+      ...(input.Note ? { Note: { ...input.Note, UpdatedAt: new Date().toISOString() } } : {}),
+    }));
+    if (updated.length) await forwardRest(req, '/findings/import', JSON.stringify({ Findings: updated }));
+    const known = new Set(found.map((f) => f.Id));
+    return answer(res, 200, {
+      ProcessedFindings: (input.FindingIdentifiers ?? []).filter((f) => known.has(f.Id)),
+      UnprocessedFindings: (input.FindingIdentifiers ?? []).filter((f) => !known.has(f.Id)).map((f) => ({ FindingIdentifier: f, ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' })),
+    });
+  }
+
+  /** A Security Hub (REST-JSON) request to moto at `path`, with the caller's own credentials. */
+  function forwardRest(req, path, body) {
+    const headers = { ...req.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), host: moto.host };
+    return forward(req, body, undefined, headers, path, 'POST');
+  }
+
   /** Test-only control: seed (POST) or read (GET) an account's root credentials. */
   function rootControl(req, body, res, account) {
     if (req.method === 'POST') {
@@ -392,6 +519,16 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
       }
       if (scope?.service === 'iam' && !rootSessions.has(scope.accessKeyId) && ['ListVirtualMFADevices', 'TagMFADevice', 'UntagMFADevice', 'ListMFADeviceTags'].includes(action)) {
         return void rootVirtualDevices(req, body, res, scope, action, params).catch(failed(IAM_NS));
+      }
+      if (scope?.service === 'iam' && ['GetAccountSummary', 'GetCredentialReport'].includes(action)) {
+        return void rootInAccountViews(req, body, res, scope, action).catch(failed(IAM_NS));
+      }
+      if (scope?.service === 'organizations' && target.endsWith('.CreateAccount')) {
+        return void createAccount(req, body, res, scope).catch((err) => answer(res, 500, { Message: String(err) }, 'ServiceException'));
+      }
+      if (scope?.service === 'securityhub' && req.method === 'POST' && (req.url === '/findings/import' || req.url === '/findings/batchupdate')) {
+        const operation = req.url === '/findings/import' ? 'BatchImportFindings' : 'BatchUpdateFindings';
+        return void securityHub(req, body, res, scope, operation).catch((err) => answer(res, 500, { message: String(err) }, 'InternalException'));
       }
       if (scope?.service === 'access-analyzer') {
         return void accessAnalyzer(req, body, res, scope).catch((err) => answer(res, 500, { message: String(err) }, 'InternalServerException'));

@@ -45,8 +45,7 @@ if (status === 0) {
   status = await run([]);
 }
 if (status === 0) {
-  // The audit exits 1 here: moto's root user has no MFA, which only a person can fix in the console (and
-  // moto's credential report has no root row, so root-recent-use is "error").
+  // The audit exits 1 here: the emulated root user has no MFA, which only a person can fix in the console.
   console.log(`\n$ iam-bootstrap audit --endpoint-url ${endpoint}\n`);
   await cliRun(['audit', '--endpoint-url', endpoint]);
 }

@@ -5,6 +5,7 @@
 import { packageVersion } from './lib/version.js';
 import { Command, Option } from 'commander';
 import { SecretRegistry } from './lib/secrets.js';
+import type { GlobalOptions } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -44,7 +45,7 @@ function wrapList(items: string[], indent: string, width: number): string {
 /** Listed here, not imported from the checks, so that --help loads no check code (and no AWS SDK). */
 export const AUDIT_CHECK_IDS = [
   'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'account-alias', 'password-policy',
-  'password-length', 'password-reuse', 'password-complexity', 'security-contact', 'access-analyzer', 'admin-user',
+  'password-length', 'password-reuse', 'password-complexity', 'security-contact', 'access-analyzer', 'admin-path',
   'admin-mfa', 'console-mfa', 'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys',
   'user-direct-policies', 'admin-customer-policies', 'support-role', 'expired-certificates',
   'root-credentials-management', 'cloudshell-full-access', 'role-trust',
@@ -121,6 +122,8 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--mfa-device-name <name>', 'name of the virtual MFA device (default: the user name)')
     .option('--qr-png <path>', "also save AWS's QR code PNG here (it holds the MFA secret)")
     .option('--mfa-secret-file <path>', 'scripted enrolment: save the otpauth:// URI here and enable MFA from it')
+    .option('--only <steps>', 'run only these steps, comma-separated or repeated (the others are left alone): e.g. --only password-policy', collect)
+    .option('--skip <steps>', 'run every step but these, comma-separated or repeated', collect)
     .option('--dry-run', 'print the plan and change nothing')
     .option('-y, --yes', 'no prompts and no confirmation; a missing required value is an error')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -135,7 +138,11 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--format <format>', 'table (default), json, jsonl (a line per account as it is done, then a summary) or markdown')
     .option('--json', 'same as --format json')
     .option('--fail-on <severity>', 'exit 1 when a check of this severity or higher fails: critical, high, medium, low (default low)')
-    .option('--check <id>', 'run only this check, repeatable (ids are listed below)', collect)
+    .option('--check <id>', 'run only this check, repeatable or comma-separated (ids are listed below; admin-user selects admin-path)', collect)
+    .option('--exclude-check <ids>', 'leave these checks out entirely, comma-separated (unlike --accept, which reports a finding as accepted)', collect)
+    .option('--framework <framework>', 'only the checks of cis-7.0, cis-5.0, cis-3.0, security-hub or ssb, with its ids and a requirement-by-requirement summary')
+    .option('--accept <file>', 'accepted exceptions (YAML or JSON), repeatable; .iam-bootstrap/accept.yaml is read too when it exists', collect)
+    .option('--allow-long-exceptions', 'accept exception entries that expire more than a year ahead')
     .option('--root-use-days <days>', 'root-recent-use: root used within this many days fails (default 7)')
     .option('--unused-days <days>', 'unused-credentials: unused for more than this many days fails (default 45)')
     .option('--rotation-days <days>', 'key-rotation: active keys older than this many days fail (default 90)')
@@ -150,6 +157,16 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .action(async (_opts, command: Command) => {
       const { runAuditCommand } = await import('./commands/audit/index.js');
       return runAuditCommand(command, secrets);
+    });
+
+  program
+    .command('checks')
+    .description('List every audit check: id, severity, title and the benchmark controls it decides.')
+    .option('--json', 'print the list as JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const [{ runChecksCommand }, { outputFor }] = await Promise.all([import('./commands/checks.js'), import('./create-context.js')]);
+      runChecksCommand(outputFor(globals, secrets, opts.json === true || globals.json === true));
     });
 
   return program;

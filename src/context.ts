@@ -55,6 +55,8 @@ export interface FileSystem {
    * would overwrite each other.
    */
   fileIdentity(path: string): Promise<string>;
+  /** A small text file (an exception file), or undefined when it does not exist; RuntimeError naming any other reason. */
+  readText(path: string): Promise<string | undefined>;
   /** Writes a report whole or not at all (temp file + rename in the same folder); RuntimeError naming the reason. */
   writeAtomically(path: string, data: string, replace: boolean): Promise<void>;
 }

@@ -2,14 +2,14 @@
 import type { Account } from '@aws-sdk/client-organizations';
 import { arnsIn } from '../account/arns.js';
 import { isActiveAccount, organizationAccounts } from '../account/organization.js';
-import { assumeRole } from '../aws/assume-role.js';
+import { assumeRole, DEFAULT_ROLE_NAME } from '../aws/assume-role.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { Context } from '../context.js';
 import { RuntimeError, UsageError, isAwsError } from '../errors.js';
 import { mapConcurrent } from '../lib/concurrency.js';
-import type { AuditSettings, Check } from '../checks/types.js';
+import type { Check } from '../checks/types.js';
 import type { AccountIdentity } from '../account/identity.js';
-import { auditAccount, explainFailure, type AccountAudit } from './run-audit.js';
+import { auditAccount, countStatuses, explainFailure, type AccountAudit, type RunOptions } from './run-audit.js';
 
 export interface OrganizationAuditOptions {
   roleName: string;
@@ -51,10 +51,12 @@ export async function auditOrganization(
   ctx: Context,
   caller: AccountIdentity,
   checks: Check[],
-  settings: AuditSettings,
+  run: RunOptions,
   options: OrganizationAuditOptions,
 ): Promise<AccountAudit[]> {
-  let targets = (await listActiveAccounts(ctx, caller)).map((a) => a.Id ?? '');
+  const accounts = await listActiveAccounts(ctx, caller);
+  const names = new Map(accounts.map((a) => [a.Id ?? '', a.Name]));
+  let targets = accounts.map((a) => a.Id ?? '');
   if (options.accounts) {
     const unknown = options.accounts.filter((id) => !targets.includes(id));
     if (unknown.length) throw new UsageError(`--accounts: not ACTIVE accounts of this Organization: ${unknown.join(', ')}`);
@@ -69,7 +71,9 @@ export async function auditOrganization(
   const results = await mapConcurrent(targets, options.concurrency, async (accountId) => {
     inFlight += 1;
     progress();
-    const { audit, clients } = await auditMember(ctx, caller, accountId, checks, settings, options.roleName);
+    const { audit, clients } = await auditMember(ctx, caller, accountId, checks, run, options.roleName);
+    const name = names.get(accountId);
+    if (name) audit.name = name;
     inFlight -= 1;
     done += 1;
     if (audit.error) failed += 1;
@@ -81,12 +85,17 @@ export async function auditOrganization(
   return results;
 }
 
+/** How `iam-bootstrap init` reaches a member from where the audit runs: --account, and the role when not the default. */
+export function memberTarget(accountId: string, roleName: string): string {
+  return ` --account ${accountId}${roleName === DEFAULT_ROLE_NAME ? '' : ` --role-name ${roleName}`}`;
+}
+
 async function auditMember(
   ctx: Context,
   caller: AccountIdentity,
   accountId: string,
   checks: Check[],
-  settings: AuditSettings,
+  run: RunOptions,
   roleName: string,
 ): Promise<{ audit: AccountAudit; clients: AwsClients }> {
   const organization = {
@@ -94,7 +103,7 @@ async function auditMember(
     role: accountId === caller.organization.managementAccountId ? ('management' as const) : ('member' as const),
   };
   // The caller's own account is audited with its own credentials: there may be no role to assume into it.
-  if (accountId === caller.accountId) return { audit: await auditAccount(ctx, { ...caller, organization }, checks, settings), clients: ctx.clients };
+  if (accountId === caller.accountId) return { audit: await auditAccount(ctx, { ...caller, organization }, checks, { ...run, target: '' }), clients: ctx.clients };
   const roleArn = arnsIn(caller.partition).role(accountId, roleName);
   let clients;
   try {
@@ -103,15 +112,9 @@ async function auditMember(
     clients = ctx.clientsFor(credentials, accountId);
   } catch (err) {
     // One unreachable account is an entry in the report, not the end of the audit.
-    const audit = {
-      accountId,
-      alias: null,
-      error: `cannot assume ${roleArn}: ${explainFailure(err)}`,
-      checks: [],
-      summary: { pass: 0, fail: 0, skip: 0, error: 0 },
-    };
+    const audit: AccountAudit = { accountId, alias: null, error: `cannot assume ${roleArn}: ${explainFailure(err)}`, checks: [], summary: countStatuses([]) };
     return { audit, clients: ctx.clients };
   }
   const identity: AccountIdentity = { accountId, callerArn: roleArn, isRoot: false, partition: caller.partition, organization };
-  return { audit: await auditAccount({ ...ctx, clients }, identity, checks, settings), clients };
+  return { audit: await auditAccount({ ...ctx, clients }, identity, checks, { ...run, target: memberTarget(accountId, roleName) }), clients };
 }

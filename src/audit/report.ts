@@ -1,27 +1,55 @@
 /** The audit report: the JSON document, the terminal table, the markdown table, and the exit code. */
 import { ExitCode } from '../errors.js';
 import type { Output } from '../io/output.js';
-import { SEVERITIES, type CheckStatus, type Severity } from '../checks/types.js';
+import { SEVERITIES, type AcceptedBy, type CheckResult, type CheckStatus, type Severity } from '../checks/types.js';
+import { withdrawnText, type FrameworkId } from '../frameworks/catalog.js';
+import { summaryCounts, type ComplianceSummary } from '../frameworks/summary.js';
+import type { ExceptionNotices } from './exceptions.js';
 import { countStatuses, type AccountAudit, type StatusCounts } from './run-audit.js';
 
 export interface AuditDocument {
   schemaVersion: 1;
   generatedAt: string;
+  /** --framework: the framework whose checks and ids this document holds. */
+  framework?: FrameworkId;
   accounts: AccountAudit[];
   summary: StatusCounts & { accounts: number; accountErrors: number };
+  /** --framework: every requirement of its section, decided, accepted or left to a person. */
+  compliance?: ComplianceSummary;
+  /** Exception files read: expired and stale entries (warnings) and entries expiring soon (notices). */
+  exceptions?: ExceptionNotices & { entries: number };
 }
 
-export function auditDocument(accounts: AccountAudit[], generatedAt: Date): AuditDocument {
+export function auditDocument(
+  accounts: AccountAudit[],
+  generatedAt: Date,
+  extra: { framework?: FrameworkId; compliance?: ComplianceSummary; exceptions?: AuditDocument['exceptions'] } = {},
+): AuditDocument {
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
+    ...(extra.framework ? { framework: extra.framework } : {}),
     accounts,
     summary: {
       ...countStatuses(accounts.flatMap((a) => a.checks)),
       accounts: accounts.length,
       accountErrors: accounts.filter((a) => a.error).length,
     },
+    ...(extra.compliance ? { compliance: extra.compliance } : {}),
+    ...(extra.exceptions ? { exceptions: extra.exceptions } : {}),
   };
+}
+
+/** "accepted until 2027-03-31 by security@example.com (accept.yaml#2): break-glass user" */
+export function acceptedText(a: AcceptedBy): string {
+  const who = a.owner ? ` by ${a.owner}` : '';
+  const what = a.resources.length ? ` ${a.resources.join(', ')}` : '';
+  return `accepted${what} until ${a.expires}${who} (${a.entry}): ${a.reason}`;
+}
+
+/** Every exception that accepted (part of) a check, one line each. */
+export function acceptedLines(c: CheckResult): string[] {
+  return (c.accepted ?? []).map(acceptedText);
 }
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
@@ -34,7 +62,7 @@ export function auditExitCode(doc: AuditDocument, failOn: Severity): number {
   return ExitCode.ok;
 }
 
-export const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'pass', 'skip'];
+export const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'accepted', 'pass', 'skip'];
 
 /** Checks whose fix no API has: only a person signed in as root can make them pass. */
 export const CONSOLE_ONLY_CHECKS = ['root-mfa', 'root-hardware-mfa'];
@@ -49,18 +77,20 @@ export function consoleOnlyNote(doc: AuditDocument): string | undefined {
   return `Only console-only root items fail (${failing.join(', ')}): no API can fix them; sign in as the root user and follow the fix above.`;
 }
 
+/** How an account is named in reports: its id, with its alias and its name in the Organization when known. */
 export function label(a: AccountAudit): string {
-  return a.alias ? `${a.accountId} (${a.alias})` : a.accountId;
+  const extras = [a.alias, a.name && a.name !== a.alias ? a.name : undefined].filter(Boolean);
+  return extras.length ? `${a.accountId} (${extras.join(', ')})` : a.accountId;
 }
 
 export function summaryLine(c: StatusCounts): string {
-  return `${c.pass} pass, ${c.fail} fail, ${c.error} error, ${c.skip} skip`;
+  return `${c.pass} pass, ${c.fail} fail, ${c.accepted ? `${c.accepted} accepted, ` : ''}${c.error} error, ${c.skip} skip`;
 }
 
 export function renderTable(out: Output, doc: AuditDocument): string {
   const s = out.style;
   const sev: Record<Severity, (t: string) => string> = { critical: s.red.bold, high: s.red, medium: s.yellow, low: s.cyan };
-  const statusStyle: Record<CheckStatus, (t: string) => string> = { fail: s.red.bold, error: s.magenta, pass: s.green, skip: s.dim };
+  const statusStyle: Record<CheckStatus, (t: string) => string> = { fail: s.red.bold, error: s.magenta, accepted: s.blue, pass: s.green, skip: s.dim };
   const idWidth = Math.max(...doc.accounts.flatMap((a) => a.checks.map((c) => c.id.length)), 10);
   const lines: string[] = [];
   for (const a of doc.accounts) {
@@ -72,16 +102,39 @@ export function renderTable(out: Output, doc: AuditDocument): string {
     for (const status of STATUS_ORDER) {
       for (const c of a.checks.filter((x) => x.status === status)) {
         const color = status === 'fail' ? sev[c.severity] : (t: string) => t;
-        lines.push(`  ${statusStyle[status](status.toUpperCase().padEnd(5))}  ${color(c.severity.padEnd(8))}  ${c.id.padEnd(idWidth)}  ${c.detail}`);
-        if (status === 'fail') for (const fix of c.remediation.split('\n')) lines.push(`         ${s.dim(`fix: ${fix}`)}`);
+        lines.push(`  ${statusStyle[status](status.toUpperCase().padEnd(8))}  ${color(c.severity.padEnd(8))}  ${c.id.padEnd(idWidth)}  ${c.detail}`);
+        if (status === 'fail') for (const fix of c.remediation.split('\n')) lines.push(`            ${s.dim(`fix: ${fix}`)}`);
+        for (const line of acceptedLines(c)) lines.push(`            ${s.blue(line)}`);
       }
     }
     lines.push(`  ${summaryLine(a.summary)}`, '');
   }
   if (doc.accounts.length > 1) lines.push(renderAccountMatrix(doc, 'text'), '');
+  if (doc.compliance) lines.push(renderComplianceText(out, doc.compliance), '');
   lines.push(s.bold(`Summary: ${summaryLine(doc.summary)}${doc.accounts.length > 1 ? ` across ${doc.accounts.length} accounts` : ''}`));
   const consoleOnly = consoleOnlyNote(doc);
   if (consoleOnly) lines.push(consoleOnly);
+  return lines.join('\n');
+}
+
+const REQUIREMENT_MARK: Record<string, string> = { fail: 'FAIL', error: 'ERROR', accepted: 'ACCEPTED', pass: 'PASS', 'not applicable': 'N/A', 'not checked': 'REVIEW' };
+
+/** Counts across accounts, when there are several: " (2 fail, 48 pass)". */
+function accountCounts(r: ComplianceSummary['requirements'][number]): string {
+  const entries = Object.entries(r.accounts);
+  return entries.length > 1 ? ` (${entries.map(([k, n]) => `${n} ${k}`).join(', ')})` : '';
+}
+
+function renderComplianceText(out: Output, c: ComplianceSummary): string {
+  const s = out.style;
+  const lines = [s.bold(`${c.name} — ${c.section}: ${summaryCounts(c)}`)];
+  const idWidth = Math.max(...c.requirements.map((r) => r.id.length));
+  for (const r of c.requirements) {
+    const checks = r.checks.length ? ` [${r.checks.join(', ')}]` : '';
+    lines.push(`  ${REQUIREMENT_MARK[r.status]?.padEnd(8)}  ${r.id.padEnd(idWidth)}  ${r.title}${checks}${accountCounts(r)}`);
+    if (r.review) lines.push(`            ${s.dim(`${r.assessment === 'manual' ? 'manual' : 'review'}: ${r.review}`)}`);
+  }
+  for (const w of c.withdrawn) lines.push(`  ${s.dim(withdrawnText(c.framework, w))}`);
   return lines.join('\n');
 }
 
@@ -118,7 +171,7 @@ export function md(text: string): string {
     .replace(/\r?\n/g, '<br>');
 }
 
-const ICON: Record<CheckStatus, string> = { fail: '❌ fail', error: '⚠️ error', pass: '✅ pass', skip: '➖ skip' };
+const ICON: Record<CheckStatus, string> = { fail: '❌ fail', error: '⚠️ error', accepted: '🔷 accepted', pass: '✅ pass', skip: '➖ skip' };
 
 export function renderMarkdown(doc: AuditDocument): string {
   const lines = [`# IAM audit — ${doc.generatedAt}`, ''];
@@ -131,13 +184,28 @@ export function renderMarkdown(doc: AuditDocument): string {
     lines.push('| Status | Severity | Check | Detail | Fix | References |', '|---|---|---|---|---|---|');
     const sorted = [...a.checks].sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status));
     for (const c of sorted) {
-      lines.push(`| ${ICON[c.status]} | ${c.severity} | \`${c.id}\` | ${md(c.detail)} | ${c.remediation ? md(c.remediation) : ''} | ${md(c.references.join(', '))} |`);
+      const detail = [c.detail, ...acceptedLines(c)].map(md).join('<br>');
+      lines.push(`| ${ICON[c.status]} | ${c.severity} | \`${c.id}\` | ${detail} | ${c.remediation ? md(c.remediation) : ''} | ${md(c.references.join(', '))} |`);
     }
     lines.push('', `**${summaryLine(a.summary)}**`, '');
   }
   if (doc.accounts.length > 1) lines.push('## Accounts', '', renderAccountMatrix(doc, 'markdown'), '');
+  if (doc.compliance) lines.push(...renderComplianceMarkdown(doc.compliance), '');
   const consoleOnly = consoleOnlyNote(doc);
   if (consoleOnly) lines.push(md(consoleOnly), '');
   return lines.join('\n');
+}
+
+function renderComplianceMarkdown(c: ComplianceSummary): string[] {
+  return [
+    `## ${md(`${c.name} — ${c.section}`)}`,
+    '',
+    md(summaryCounts(c)),
+    '',
+    '| Requirement | Status | Title | Checks | What to look at |',
+    '|---|---|---|---|---|',
+    ...c.requirements.map((r) => `| ${md(r.id)} | ${md(`${r.status}${accountCounts(r)}`)} | ${md(r.title)} | ${r.checks.map((id) => `\`${id}\``).join(', ')} | ${md(r.review ?? '')} |`),
+    ...(c.withdrawn.length ? ['', ...c.withdrawn.map((w) => md(withdrawnText(c.framework, w)))] : []),
+  ];
 }
 

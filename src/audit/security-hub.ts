@@ -11,6 +11,7 @@
  */
 import {
   BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
   DescribeHubCommand,
   GetFindingsCommand,
   type AwsSecurityFinding,
@@ -20,6 +21,7 @@ import {
 import { arnsIn } from '../account/arns.js';
 import type { CheckResult, CheckStatus, Severity } from '../checks/types.js';
 import { awsErrorCode, awsFailureReason } from '../errors.js';
+import { acceptedLines } from './report.js';
 import type { AccountAudit } from './run-audit.js';
 
 /** BatchImportFindings takes at most 100 findings per call. */
@@ -33,6 +35,8 @@ const MAX_RECOMMENDATION = 512;
 const COMPLIANCE_STATUS: Record<CheckStatus, 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_AVAILABLE'> = {
   pass: 'PASSED',
   fail: 'FAILED',
+  // Still failing the control; its workflow is SUPPRESSED, with the exception's reason as the note.
+  accepted: 'FAILED',
   error: 'WARNING',
   skip: 'NOT_AVAILABLE',
 };
@@ -55,6 +59,8 @@ export interface ImportOutcome {
   updated: number;
   /** "Id: ErrorCode ErrorMessage" for each finding Security Hub refused. */
   failed: string[];
+  /** Existing findings whose workflow changed (suppressed for an exception, or back to NEW). */
+  workflowsUpdated?: number;
 }
 
 /** Security Hub is not enabled in the target account and region: nothing can be imported there. */
@@ -91,7 +97,7 @@ export function toAsff(
   // The account itself first, then as many named resources as ASFF allows; the description says how many in all.
   const named = check.resources.slice(0, MAX_RESOURCES - 1).map((arn) => ({ Type: resourceType(arn), Id: arn, Partition: target.partition as 'aws', Region: target.region }));
   const more = check.resources.length > named.length ? ` (${check.resources.length} resources in all; the first ${named.length} are listed)` : '';
-  const severity = check.status === 'fail' || check.status === 'error' ? SEVERITY_LABEL[check.severity] : 'INFORMATIONAL';
+  const severity = check.status === 'fail' || check.status === 'error' || check.status === 'accepted' ? SEVERITY_LABEL[check.severity] : 'INFORMATIONAL';
   const types = [
     check.references.some((r) => r.startsWith('CIS '))
       ? 'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark'
@@ -122,15 +128,34 @@ export function toAsff(
       Status: COMPLIANCE_STATUS[check.status],
       ...(check.references.length ? { RelatedRequirements: check.references.slice(0, 32) } : {}),
     },
-    Workflow: { Status: 'NEW' },
+    // Security Hub takes these from the provider only when it creates the finding; later changes go through
+    // BatchUpdateFindings (importFindings does that).
+    Workflow: { Status: check.status === 'accepted' ? 'SUPPRESSED' : 'NEW' },
+    ...(check.status === 'accepted' ? { Note: acceptanceNote(check, times.updatedAt) } : {}),
     RecordState: 'ACTIVE',
   };
 }
 
-/** When each of this tool's existing findings for the audited account was first created, by Id. */
-async function existingCreatedAt(target: SecurityHubTarget, auditedAccountId: string): Promise<Map<string, string>> {
+/** Who suppressed a finding, as its note says: how this tool recognises the findings it suppressed itself. */
+const NOTE_AUTHOR = 'iam-bootstrap';
+/** ASFF limits a note's text to 512 characters. */
+const MAX_NOTE = 512;
+
+function acceptanceNote(check: CheckResult, at: string): { Text: string; UpdatedBy: string; UpdatedAt: string } {
+  return { Text: truncate(acceptedLines(check).join('\n'), MAX_NOTE), UpdatedBy: NOTE_AUTHOR, UpdatedAt: at };
+}
+
+interface ExistingFinding {
+  createdAt: string;
+  workflow?: string;
+  /** Who wrote its note: this tool, when it suppressed the finding for an exception. */
+  noteBy?: string;
+}
+
+/** This tool's existing findings for the audited account, by Id: when each was created, and its workflow. */
+async function existingFindings(target: SecurityHubTarget, auditedAccountId: string): Promise<Map<string, ExistingFinding>> {
   const prefix = findingId(auditedAccountId, '');
-  const created = new Map<string, string>();
+  const created = new Map<string, ExistingFinding>();
   let NextToken: string | undefined;
   do {
     const page = await target.client.send(
@@ -144,7 +169,9 @@ async function existingCreatedAt(target: SecurityHubTarget, auditedAccountId: st
       }),
     );
     // The filter may be wider than asked (emulators ignore it); only our own Ids count.
-    for (const f of page.Findings ?? []) if (f.Id?.startsWith(prefix) && f.CreatedAt) created.set(f.Id, f.CreatedAt);
+    for (const f of page.Findings ?? []) {
+      if (f.Id?.startsWith(prefix) && f.CreatedAt) created.set(f.Id, { createdAt: f.CreatedAt, workflow: f.Workflow?.Status, noteBy: f.Note?.UpdatedBy });
+    }
     NextToken = page.NextToken || undefined;
   } while (NextToken);
   return created;
@@ -163,10 +190,10 @@ export async function ensureHubEnabled(target: SecurityHubTarget): Promise<void>
 /** Imports one account's findings in batches of 100; each batch's refused findings are reported, not fatal. */
 export async function importFindings(audit: AccountAudit, target: SecurityHubTarget, now: Date): Promise<ImportOutcome> {
   await ensureHubEnabled(target);
-  const created = await existingCreatedAt(target, audit.accountId);
+  const created = await existingFindings(target, audit.accountId);
   const updatedAt = now.toISOString();
   const findings = audit.checks.map((c) =>
-    toAsff(audit, c, target, { createdAt: created.get(findingId(audit.accountId, c.id)) ?? updatedAt, updatedAt }),
+    toAsff(audit, c, target, { createdAt: created.get(findingId(audit.accountId, c.id))?.createdAt ?? updatedAt, updatedAt }),
   );
   const outcome: ImportOutcome = { auditedAccountId: audit.accountId, target: target.accountId, imported: 0, created: 0, updated: 0, failed: [] };
   for (let i = 0; i < findings.length; i += IMPORT_BATCH_SIZE) {
@@ -187,7 +214,50 @@ export async function importFindings(audit: AccountAudit, target: SecurityHubTar
       else outcome.created += 1;
     }
   }
+  await updateWorkflows(audit, target, created, updatedAt, outcome);
   return outcome;
+}
+
+/**
+ * An existing finding's workflow follows the exceptions: suppressed (with the reason as its note) while an
+ * exception accepts it, back to NEW when one this tool suppressed is no longer accepted. Security Hub ignores the
+ * workflow and note a provider sends for an existing finding, so they go through BatchUpdateFindings.
+ */
+async function updateWorkflows(audit: AccountAudit, target: SecurityHubTarget, existing: Map<string, ExistingFinding>, at: string, outcome: ImportOutcome): Promise<void> {
+  const productArn = arnsIn(target.partition).securityHubProduct(target.region, target.accountId);
+  const changes: { id: string; workflow: 'SUPPRESSED' | 'NEW'; note: { Text: string; UpdatedBy: string } }[] = [];
+  for (const c of audit.checks) {
+    const id = findingId(audit.accountId, c.id);
+    const now = existing.get(id);
+    if (!now || outcome.failed.some((f) => f.startsWith(`${id}:`))) continue;
+    if (c.status === 'accepted' && now.workflow !== 'SUPPRESSED') {
+      const { Text, UpdatedBy } = acceptanceNote(c, at);
+      changes.push({ id, workflow: 'SUPPRESSED', note: { Text, UpdatedBy } });
+    } else if (c.status !== 'accepted' && now.workflow === 'SUPPRESSED' && now.noteBy === NOTE_AUTHOR) {
+      changes.push({ id, workflow: 'NEW', note: { Text: 'No exception accepts this finding any more.', UpdatedBy: NOTE_AUTHOR } });
+    }
+  }
+  // One call per identical update, at most 100 findings each.
+  const groups = new Map<string, typeof changes>();
+  for (const ch of changes) {
+    const key = `${ch.workflow}\n${ch.note.Text}`;
+    groups.set(key, [...(groups.get(key) ?? []), ch]);
+  }
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += IMPORT_BATCH_SIZE) {
+      const batch = group.slice(i, i + IMPORT_BATCH_SIZE);
+      const first = batch[0] as (typeof changes)[number];
+      const answer = await target.client.send(
+        new BatchUpdateFindingsCommand({
+          FindingIdentifiers: batch.map((ch) => ({ Id: ch.id, ProductArn: productArn })),
+          Workflow: { Status: first.workflow },
+          Note: first.note,
+        }),
+      );
+      for (const f of answer.UnprocessedFindings ?? []) outcome.failed.push(`${f.FindingIdentifier?.Id}: workflow not updated: ${f.ErrorCode ?? ''} ${f.ErrorMessage ?? ''}`.trim());
+    }
+  }
+  outcome.workflowsUpdated = changes.length;
 }
 
 /** "securityhub:BatchImportFindings failed: …" for a failed import, in the words the rest of the tool uses. */

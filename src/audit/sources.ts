@@ -19,6 +19,7 @@ import { enabledRegions } from '../account/regions.js';
 import { readAccountSummary, type AccountSummary } from '../account/root.js';
 import { hasLoginProfile, userMfaSerials, virtualMfaDevices } from '../account/users.js';
 import { withAbortSignal } from '../aws/clients.js';
+import type { FixContext } from '../checks/fix.js';
 import type { Context } from '../context.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 import type { PasswordPolicy } from '../lib/password-policy.js';
@@ -42,6 +43,16 @@ export interface NewUser {
   mfa: boolean;
 }
 
+export interface RoleInfo {
+  name: string;
+  arn: string;
+  path: string;
+  /** The trust policy, decoded. */
+  trust: unknown;
+  /** Administrator access: AdministratorAccess, or a managed or inline policy allowing * on *. */
+  isAdmin: boolean;
+}
+
 export interface CustomerPolicy {
   name: string;
   arn: string;
@@ -51,6 +62,8 @@ export interface CustomerPolicy {
 
 export interface AuditSources {
   readonly account: AccountIdentity;
+  /** Where a fix acts: the account, and the --account flags that reach it from where the audit runs. */
+  readonly fix: FixContext;
   summary(): Promise<AccountSummary>;
   credentialReport(): Promise<CredentialReport>;
   alias(): Promise<string | undefined>;
@@ -73,8 +86,8 @@ export interface AuditSources {
   analyzerCoverage(): Promise<{ region: string; active: boolean }[]>;
   /** The users, groups and roles a managed policy is attached to. */
   policyEntities(policyArn: string): Promise<PolicyEntities>;
-  /** Every role with its trust policy (decoded). */
-  roles(): Promise<{ name: string; arn: string; trust: unknown }[]>;
+  /** Every role with its trust policy (decoded) and whether it has administrator access. */
+  roles(): Promise<RoleInfo[]>;
   /**
    * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
    * running, so that the audit's result is printed with an exact call count and the process exits at once.
@@ -82,7 +95,7 @@ export interface AuditSources {
   close(): Promise<void>;
 }
 
-export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity): AuditSources {
+export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity, target = ''): AuditSources {
   const abandon = new AbortController();
   // Every read in flight listens on this one signal; more than Node's default of 10 is expected, not a leak.
   setMaxListeners(Infinity, abandon.signal);
@@ -154,6 +167,7 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
 
   return {
     account,
+    fix: { accountId: account.accountId, partition: account.partition, target },
     summary: once(() => readAccountSummary(ctx)),
     credentialReport,
     alias: once(() => currentAlias(ctx)),
@@ -190,9 +204,20 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
       }
       return loaded();
     },
-    roles: once(async () =>
-      (await roleDetailList()).map((r) => ({ name: r.RoleName ?? '', arn: r.Arn ?? '', trust: decodePolicyDocument(r.AssumeRolePolicyDocument) })),
-    ),
+    roles: once(async () => {
+      const [details, adminArns] = await Promise.all([roleDetailList(), adminPolicyArns()]);
+      return details.map(
+        (r): RoleInfo => ({
+          name: r.RoleName ?? '',
+          arn: r.Arn ?? '',
+          path: r.Path ?? '/',
+          trust: decodePolicyDocument(r.AssumeRolePolicyDocument),
+          isAdmin:
+            (r.AttachedManagedPolicies ?? []).some((p) => adminArns.has(p.PolicyArn ?? '')) ||
+            (r.RolePolicyList ?? []).some((p) => allowsEverything(p.PolicyDocument)),
+        }),
+      );
+    }),
     async close() {
       abandon.abort(new Error('the audit result is known'));
       await Promise.allSettled(started);

@@ -1,16 +1,16 @@
 /** Account alias and password policy checks: the same thresholds init's `cis` preset applies. */
 import { CIS_POLICY } from '../lib/password-policy.js';
-import { fail, pass, type Check } from './types.js';
+import { fail, initFix, pass, type Check, type FixContext } from './types.js';
 
-const FIX = 'iam-bootstrap init --password-policy cis';
+const FIX = (fix: FixContext) => initFix(fix, '--only password-policy --password-policy cis');
 
 export const accountChecks: Check[] = [
   {
     id: 'account-alias',
     title: 'Account alias is set',
     severity: 'low',
-    references: ['seed checklist'],
-    remediation: 'iam-bootstrap init --alias <alias>',
+    mappings: {},
+    remediation: (fix) => initFix(fix, '--only account-alias --alias <alias>'),
     async run(s) {
       const alias = await s.alias();
       return alias ? pass(`alias ${alias}`) : fail('no account alias: the sign-in URL shows the account id');
@@ -21,7 +21,7 @@ export const accountChecks: Check[] = [
     title: 'Custom password policy exists',
     severity: 'medium',
     // Not Security Hub IAM.7: its rule also demands specific values, which password-length/-reuse/-complexity check.
-    references: [],
+    mappings: { ssb: ['ACCT.06'] },
     remediation: FIX,
     async run(s) {
       return (await s.passwordPolicy()) ? pass('a custom password policy exists') : fail('no custom password policy: AWS default (8 characters) applies');
@@ -31,7 +31,7 @@ export const accountChecks: Check[] = [
     id: 'password-length',
     title: `Minimum password length ≥ ${CIS_POLICY.MinimumPasswordLength}`,
     severity: 'medium',
-    references: ['CIS 1.8', 'IAM.15'],
+    mappings: { 'cis-7.0': ['2.8'], 'cis-5.0': ['1.7'], 'cis-3.0': ['1.8'], 'security-hub': ['IAM.15', 'IAM.7'], ssb: ['ACCT.06'] },
     remediation: FIX,
     async run(s) {
       const p = await s.passwordPolicy();
@@ -44,7 +44,7 @@ export const accountChecks: Check[] = [
     id: 'password-reuse',
     title: `Password reuse prevention = ${CIS_POLICY.PasswordReusePrevention}`,
     severity: 'medium',
-    references: ['CIS 1.9', 'IAM.16'],
+    mappings: { 'cis-7.0': ['2.9'], 'cis-5.0': ['1.8'], 'cis-3.0': ['1.9'], 'security-hub': ['IAM.16'], ssb: ['ACCT.06'] },
     remediation: FIX,
     async run(s) {
       const reuse = (await s.passwordPolicy())?.PasswordReusePrevention;
@@ -57,7 +57,7 @@ export const accountChecks: Check[] = [
     id: 'password-complexity',
     title: 'Passwords need upper, lower, number and symbol',
     severity: 'low',
-    references: ['IAM.11', 'IAM.12', 'IAM.13', 'IAM.14'],
+    mappings: { 'security-hub': ['IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.7'], ssb: ['ACCT.06'] },
     remediation: FIX,
     async run(s) {
       const p = await s.passwordPolicy();

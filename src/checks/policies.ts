@@ -1,30 +1,27 @@
 /** Policy, role and certificate checks. */
 import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
-import { fail, listSome, pass, skip, type Check } from './types.js';
+import { fail, failWith, initFix, pass, skip, type Check } from './types.js';
 
 export const policyChecks: Check[] = [
   {
     id: 'admin-customer-policies',
     title: 'No customer policy allows * on *',
     severity: 'high',
-    references: ['CIS 1.16', 'IAM.1'],
+    mappings: { 'cis-7.0': ['2.14'], 'cis-5.0': ['1.15'], 'cis-3.0': ['1.16'], 'security-hub': ['IAM.1'], ssb: ['ACCT.04'] },
     remediation: 'Replace "Action": "*" on "Resource": "*" with the actions needed; give real administrators the AWS-managed AdministratorAccess through a group.',
     async run(s) {
       const broad = (await s.customerPolicies()).filter((p) => p.allowsEverything);
       if (!broad.length) return pass('no customer-managed policy allows every action on every resource');
-      return fail(
-        listSome(broad.map((p) => `${p.name}: allows * on * (attached ${p.attachmentCount} times)`)),
-        broad.map((p) => p.arn),
-      );
+      return failWith(broad.map((p) => ({ resource: p.arn, text: `${p.name}: allows * on * (attached ${p.attachmentCount} times)` })));
     },
   },
   {
     id: 'support-role',
     title: 'A role for AWS Support exists',
     severity: 'low',
-    references: ['CIS 1.17', 'IAM.18'],
-    remediation: (account) =>
-      `aws iam create-role --role-name AWSSupportRole --assume-role-policy-document <trust policy for your admins> && aws iam attach-role-policy --role-name AWSSupportRole --policy-arn ${arnsIn(account.partition).awsManagedPolicy(MANAGED_POLICY.supportAccess)}`,
+    mappings: { 'cis-7.0': ['2.15'], 'cis-5.0': ['1.16'], 'cis-3.0': ['1.17'], 'security-hub': ['IAM.18'] },
+    remediation: (fix) =>
+      `${initFix(fix, '--only support-role')} (or: aws iam create-role --role-name AWSSupportRole --assume-role-policy-document <trust policy for your admins> && aws iam attach-role-policy --role-name AWSSupportRole --policy-arn ${arnsIn(fix.partition).awsManagedPolicy(MANAGED_POLICY.supportAccess)})`,
     async run(s) {
       const roles = await s.supportRoles();
       return roles.length ? pass(`AWSSupportAccess is attached to ${roles.join(', ')}`) : fail('no role has AWSSupportAccess');
@@ -34,25 +31,22 @@ export const policyChecks: Check[] = [
     id: 'expired-certificates',
     title: 'No expired server certificates',
     severity: 'medium',
-    references: ['CIS 1.19', 'IAM.26'],
+    mappings: { 'cis-7.0': ['2.17'], 'cis-5.0': ['1.18'], 'cis-3.0': ['1.19'], 'security-hub': ['IAM.26'] },
     remediation: 'aws iam delete-server-certificate --server-certificate-name <name>',
     async run(s, settings) {
       const certs = await s.serverCertificates();
       const expired = certs.filter((c) => c.Expiration && c.Expiration.getTime() < settings.now.getTime());
       if (!expired.length) return pass(certs.length ? `${certs.length} server certificate(s), none expired` : 'no server certificates');
-      return fail(
-        listSome(expired.map((c) => `${c.ServerCertificateName}: expired ${c.Expiration?.toISOString().slice(0, 10)}`)),
-        expired.map((c) => c.Arn ?? ''),
-      );
+      return failWith(expired.map((c) => ({ resource: c.Arn ?? '', text: `${c.ServerCertificateName}: expired ${c.Expiration?.toISOString().slice(0, 10)}` })));
     },
   },
   {
     id: 'root-credentials-management',
     title: 'Centralized root access is enabled',
     severity: 'medium',
-    references: [],
-    remediation:
-      'From the management account: iam-bootstrap init --centralize-root-access (trusted access for IAM in Organizations, then aws iam enable-organizations-root-credentials-management and enable-organizations-root-sessions).',
+    mappings: { 'cis-7.0': ['2.1.1'] },
+    remediation: (fix) =>
+      `From the management account: ${initFix(fix, '--only root-access --centralize-root-access')} (trusted access for IAM in Organizations, then aws iam enable-organizations-root-credentials-management and enable-organizations-root-sessions).`,
     async run(s) {
       if (s.account.organization.role !== 'management') {
         return skip(

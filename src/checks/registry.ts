@@ -10,3 +10,8 @@ import { userChecks } from './users.js';
 export const ALL_CHECKS: Check[] = [...rootChecks, ...accountChecks, ...baselineChecks, ...userChecks, ...policyChecks, ...roleChecks];
 
 export const CHECK_IDS = ALL_CHECKS.map((c) => c.id);
+
+/** A check id as a person may write it (an earlier id included) → the check's id, or undefined. */
+export function resolveCheckId(id: string): string | undefined {
+  return ALL_CHECKS.find((c) => c.id === id || c.aliases?.includes(id))?.id;
+}

@@ -1,6 +1,6 @@
-/** Who can act through roles: CloudShell for everyone it is attached to (CIS 1.22), and trust policies open to all. */
+/** Who can act through roles: CloudShell for everyone it is attached to (CIS v7.0.0 2.20), and trust policies open to all. */
 import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
-import { fail, listSome, pass, type Check } from './types.js';
+import { failWith, pass, type Check } from './types.js';
 
 /** Condition keys that narrow *who* may assume a role (as opposed to when or how). Compared in lower case. */
 const WHO_KEYS = new Set([
@@ -61,33 +61,33 @@ export const roleChecks: Check[] = [
     id: 'cloudshell-full-access',
     title: 'AWSCloudShellFullAccess is attached to nobody',
     severity: 'low',
-    references: ['CIS 1.22'],
-    remediation: (account) =>
-      `Detach it (aws iam detach-user-policy / detach-group-policy / detach-role-policy --policy-arn ${arnsIn(account.partition).awsManagedPolicy(MANAGED_POLICY.cloudShellFullAccess)}) and grant CloudShell without its file upload/download where needed.`,
+    mappings: { 'cis-7.0': ['2.20'], 'cis-5.0': ['1.21'], 'cis-3.0': ['1.22'], 'security-hub': ['IAM.27'] },
+    remediation: (fix) =>
+      `Detach it (aws iam detach-user-policy / detach-group-policy / detach-role-policy --policy-arn ${arnsIn(fix.partition).awsManagedPolicy(MANAGED_POLICY.cloudShellFullAccess)}) and grant CloudShell without its file upload/download where needed.`,
     async run(s) {
       const arns = arnsIn(s.account.partition);
       const e = await s.policyEntities(arns.awsManagedPolicy(MANAGED_POLICY.cloudShellFullAccess));
-      const holders = [...e.users.map((n) => `user ${n}`), ...e.groups.map((n) => `group ${n}`), ...e.roles.map((n) => `role ${n}`)];
-      if (!holders.length) return pass('AWSCloudShellFullAccess is not attached');
       const id = s.account.accountId;
-      return fail(`AWSCloudShellFullAccess is attached to ${listSome(holders)}`, [
-        ...e.users.map((n) => arns.user(id, n)),
-        ...e.groups.map((n) => arns.group(id, n)),
-        ...e.roles.map((n) => arns.role(id, n)),
-      ]);
+      const holders = [
+        ...e.users.map((n) => ({ resource: arns.user(id, n), text: `user ${n}` })),
+        ...e.groups.map((n) => ({ resource: arns.group(id, n), text: `group ${n}` })),
+        ...e.roles.map((n) => ({ resource: arns.role(id, n), text: `role ${n}` })),
+      ];
+      if (!holders.length) return pass('AWSCloudShellFullAccess is not attached');
+      return failWith(holders, { lead: 'AWSCloudShellFullAccess is attached to ' });
     },
   },
   {
     id: 'role-trust',
     title: 'No role can be assumed by every AWS principal',
     severity: 'critical',
-    references: [],
+    mappings: { 'cis-7.0': ['2.21'] },
     remediation:
       'Name the principals in the trust policy, or add a condition on who: aws:PrincipalOrgID, aws:SourceAccount or sts:ExternalId (aws iam update-assume-role-policy --role-name <role> --policy-document file://trust.json).',
     async run(s) {
       const open = (await s.roles()).filter((r) => trustsEveryone(r.trust));
       if (!open.length) return pass('every role trusts named principals or restricts who may assume it');
-      return fail(listSome(open.map((r) => `${r.name}: trusts every AWS principal, with no condition on who`)), open.map((r) => r.arn));
+      return failWith(open.map((r) => ({ resource: r.arn, text: `${r.name}: trusts every AWS principal, with no condition on who` })));
     },
   },
 ];

@@ -3,7 +3,7 @@ import { arnsIn } from '../account/arns.js';
 import { daysBetween, isTrue, reportDate } from '../account/credential-report.js';
 import { judgeRoot } from '../account/root.js';
 import type { AuditSources } from '../audit/sources.js';
-import { fail, pass, type Check } from './types.js';
+import { fail, initFix, pass, type Check } from './types.js';
 
 const NO_ROOT_CREDENTIALS = 'root has no password and no access keys: no credentials to protect';
 
@@ -22,7 +22,7 @@ export const rootChecks: Check[] = [
     id: 'root-mfa',
     title: 'Root user has MFA',
     severity: 'critical',
-    references: ['CIS 1.5', 'IAM.9'],
+    mappings: { 'cis-7.0': ['2.5'], 'cis-5.0': ['1.4'], 'cis-3.0': ['1.5'], 'security-hub': ['IAM.9'], ssb: ['ACCT.02'] },
     remediation: ROOT_MFA_CONSOLE,
     async run(s) {
       const r = await rootState(s);
@@ -36,7 +36,7 @@ export const rootChecks: Check[] = [
     id: 'root-hardware-mfa',
     title: 'Root MFA is a hardware device',
     severity: 'medium',
-    references: ['CIS 1.6', 'IAM.6'],
+    mappings: { 'cis-7.0': ['2.6'], 'cis-5.0': ['1.5'], 'cis-3.0': ['1.6'], 'security-hub': ['IAM.6'], ssb: ['ACCT.02'] },
     remediation: 'Console only: as root, Security credentials → Assign MFA device → a security key or hardware TOTP token; then remove the virtual device.',
     async run(s) {
       const r = await rootState(s);
@@ -51,7 +51,7 @@ export const rootChecks: Check[] = [
     id: 'root-access-keys',
     title: 'Root user has no access keys',
     severity: 'critical',
-    references: ['CIS 1.4', 'IAM.4'],
+    mappings: { 'cis-7.0': ['2.4'], 'cis-5.0': ['1.3'], 'cis-3.0': ['1.4'], 'security-hub': ['IAM.4'], ssb: ['ACCT.02'] },
     remediation: 'Console only: sign in as the root user → Security credentials → Access keys → Delete each key.',
     async run(s) {
       const r = await rootState(s);
@@ -66,8 +66,9 @@ export const rootChecks: Check[] = [
     id: 'root-recent-use',
     title: 'Root user not used recently',
     severity: 'high',
-    references: ['CIS 1.7'],
-    remediation: 'Use an admin IAM user instead (iam-bootstrap init --admin-user <name> creates one); review the root activity in CloudTrail.',
+    mappings: { 'cis-7.0': ['2.7'], 'cis-5.0': ['1.6'], 'cis-3.0': ['1.7'], ssb: ['ACCT.02'] },
+    remediation: (fix) =>
+      `Administer through IAM Identity Center or an admin user instead (${initFix(fix, '--only admin-group,admin-user,console-access,mfa --admin-user <name>')}); review the root activity in CloudTrail.`,
     async run(s, settings) {
       const { root } = await rootState(s);
       const report = await s.credentialReport();

@@ -1,8 +1,10 @@
 /** IAM user checks: admins, MFA, and the age and use of passwords and access keys (credential report). */
 import { accessKeys, daysBetween, isTrue, reportDate, type ReportRow } from '../account/credential-report.js';
+import { arnsIn } from '../account/arns.js';
 import type { AuditSources, UserPermissions } from '../audit/sources.js';
+import { describeRolePath, rolePath } from './admin-path.js';
 import { reportAge } from './root.js';
-import { fail, listSome, pass, type Check } from './types.js';
+import { fail, failWith, initFix, listSome, pass, type Check, type Finding } from './types.js';
 
 async function rowsByUser(s: AuditSources): Promise<Map<string, ReportRow>> {
   const report = await s.credentialReport();
@@ -36,37 +38,53 @@ function newerNote(names: string[]): string {
 
 export const userChecks: Check[] = [
   {
-    id: 'admin-user',
-    title: 'An admin IAM user with MFA exists',
+    id: 'admin-path',
+    // Formerly admin-user, which counted IAM users only; the old id still selects it (--check, exception files).
+    aliases: ['admin-user'],
+    title: 'Someone other than root can administer the account',
     severity: 'high',
-    references: ['seed checklist'],
-    remediation: 'iam-bootstrap init --admin-user <name>',
+    mappings: { ssb: ['ACCT.03'] },
+    remediation: (fix) =>
+      `${initFix(fix, '--only admin-group,admin-user,console-access,mfa --admin-user <name>')} (or give people administrator access through IAM Identity Center)`,
     async run(s) {
-      const admins = await adminsWithMfa(s);
-      const ready = admins.filter((a) => a.mfa);
+      const [admins, roles] = await Promise.all([adminsWithMfa(s), s.roles()]);
+      const { accountId, organization } = s.account;
+      const users = admins.filter((a) => a.mfa).map((a) => `${a.admin.user.UserName} (IAM user with MFA)`);
+      const adminRoles = roles.filter((r) => r.isAdmin).map((r) => ({ role: r, path: rolePath(r, accountId, organization) }));
+      const rolePaths = adminRoles.filter((r) => r.path.kind !== 'not-a-person-path');
+      const notCounted = adminRoles.filter((r) => r.path.kind === 'not-a-person-path').map((r) => describeRolePath(r.role.name, r.path, organization));
       const note = newerNote(admins.filter((a) => a.newer).map((a) => a.admin.user.UserName ?? ''));
-      if (ready.length) return pass(`${ready.map((a) => a.admin.user.UserName).join(', ')} ${ready.length > 1 ? 'have' : 'has'} administrator access and MFA${note}`);
-      if (admins.length) return fail(`administrators without MFA only: ${admins.map((a) => a.admin.user.UserName).join(', ')}${note}`);
-      return fail('no IAM user has administrator access: the root user is the only administrator');
+      const paths = [...users, ...rolePaths.map((r) => describeRolePath(r.role.name, r.path, organization))];
+      if (paths.length) return pass(`${listSome(paths)}${notCounted.length ? `; ${listSome(notCounted, 3)}` : ''}${note}`);
+      const withoutMfa = admins.filter((a) => !a.mfa).map((a) => a.admin);
+      if (withoutMfa.length) {
+        return failWith(
+          withoutMfa.map((u) => ({ resource: u.user.Arn ?? '', text: `${u.user.UserName}: administrator without MFA, the only kind there is` })),
+          { note, remediation: withoutMfa.map((u) => initFix(s.fix, `--only mfa --admin-user ${u.user.UserName}`)).join('\n') },
+        );
+      }
+      const also = notCounted.length ? ` (${listSome(notCounted, 3)})` : '';
+      return fail(
+        `the root user is the only administrator: no IAM user with administrator access and MFA, and no administrator role reached through IAM Identity Center, an identity provider or the Organization${also}`,
+        [arnsIn(s.account.partition).accountRoot(accountId)],
+      );
     },
   },
   {
     id: 'admin-mfa',
-    title: 'Every administrator has MFA',
+    title: 'Every administrator IAM user has MFA',
     severity: 'high',
-    references: [],
-    remediation: 'iam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user <user>  (enrols MFA for that user)',
+    mappings: { ssb: ['ACCT.05'] },
+    remediation: (fix) => initFix(fix, '--only mfa --admin-user <user>'),
     async run(s) {
       const admins = await adminsWithMfa(s);
       const missing = admins.filter((a) => !a.mfa).map((a) => a.admin);
       const note = newerNote(admins.filter((a) => a.newer).map((a) => a.admin.user.UserName ?? ''));
       if (!admins.length) return pass('no IAM user has administrator access');
       if (!missing.length) return pass(`every administrator has MFA (${listSome(admins.map((a) => a.admin.user.UserName ?? ''))})${note}`);
-      const names = missing.map((u) => u.user.UserName ?? '');
-      return fail(
-        `${listSome(names.map((n) => `${n}: administrator, no MFA`))}${note}`,
-        missing.map((u) => u.user.Arn ?? ''),
-        names.map((n) => `iam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user ${n}`).join('\n'),
+      return failWith(
+        missing.map((u) => ({ resource: u.user.Arn ?? '', text: `${u.user.UserName}: administrator, no MFA` })),
+        { note, remediation: missing.map((u) => initFix(s.fix, `--only mfa --admin-user ${u.user.UserName}`)).join('\n') },
       );
     },
   },
@@ -74,8 +92,8 @@ export const userChecks: Check[] = [
     id: 'console-mfa',
     title: 'Every user with a console password has MFA',
     severity: 'high',
-    references: ['CIS 1.10', 'IAM.5'],
-    remediation: 'Each listed user: IAM console → Users → <user> → Security credentials → Assign MFA device.',
+    mappings: { 'cis-7.0': ['2.10'], 'cis-5.0': ['1.9'], 'cis-3.0': ['1.10'], 'security-hub': ['IAM.5', 'IAM.19'], ssb: ['ACCT.05'] },
+    remediation: 'Each listed user: IAM console → Users → <user> → Security credentials → Assign MFA device (or, for an administrator: iam-bootstrap init --only mfa --admin-user <user>).',
     async run(s, settings) {
       const [report, newer] = await Promise.all([s.credentialReport(), s.usersNewerThanReport()]);
       const missing = [
@@ -85,78 +103,77 @@ export const userChecks: Check[] = [
       const age = reportAge(report.generatedAt, settings.now);
       const note = newerNote(newer.filter((n) => n.hasPassword).map((n) => n.name));
       if (!missing.length) return pass(`every console user has MFA${age}${note}`);
-      return fail(`${listSome(missing.map((m) => `${m.name}: console password, no MFA`))}${age}${note}`, missing.map((m) => m.arn));
+      return failWith(missing.map((m) => ({ resource: m.arn, text: `${m.name}: console password, no MFA` })), { note: `${age}${note}` });
     },
   },
   {
     id: 'unused-credentials',
     title: 'No credentials unused for too long',
     severity: 'medium',
-    references: ['CIS 1.12', 'IAM.22'],
+    mappings: { 'cis-7.0': ['2.11'], 'cis-5.0': ['1.11'], 'cis-3.0': ['1.12'], 'security-hub': ['IAM.22', 'IAM.8'] },
     remediation: 'Disable what is not used: aws iam delete-login-profile --user-name <user>; aws iam update-access-key --user-name <user> --access-key-id <id> --status Inactive',
     async run(s, settings) {
       const report = await s.credentialReport();
-      const problems: string[] = [];
-      const resources = new Set<string>();
+      const findings: Finding[] = [];
       for (const r of report.users) {
         if (isTrue(r.password_enabled)) {
           // Never used: count from when the password was set.
           const last = reportDate(r.password_last_used) ?? reportDate(r.password_last_changed) ?? reportDate(r.user_creation_time);
           const days = last ? daysBetween(last, settings.now) : undefined;
           if (days !== undefined && days > settings.unusedDays) {
-            problems.push(`${r.user}: console password ${reportDate(r.password_last_used) ? 'unused' : 'never used'} for ${days} days`);
-            resources.add(arnOf(r));
+            findings.push({ resource: arnOf(r), text: `${r.user}: console password ${reportDate(r.password_last_used) ? 'unused' : 'never used'} for ${days} days` });
           }
         }
         for (const key of accessKeys(r).filter((k) => k.active)) {
           const last = key.lastUsed ?? key.lastRotated;
           const days = last ? daysBetween(last, settings.now) : undefined;
           if (days !== undefined && days > settings.unusedDays) {
-            problems.push(`${r.user}: access key ${key.slot} ${key.lastUsed ? 'unused' : 'never used'} for ${days} days`);
-            resources.add(arnOf(r));
+            findings.push({ resource: arnOf(r), text: `${r.user}: access key ${key.slot} ${key.lastUsed ? 'unused' : 'never used'} for ${days} days` });
           }
         }
       }
       const age = reportAge(report.generatedAt, settings.now);
-      if (!problems.length) return pass(`no password or active key unused for more than ${settings.unusedDays} days${age}`);
-      return fail(`${listSome(problems)}${age}`, [...resources]);
+      if (!findings.length) return pass(`no password or active key unused for more than ${settings.unusedDays} days${age}`);
+      return failWith(findings, { note: age });
     },
   },
   {
     id: 'key-rotation',
     title: 'Active access keys are rotated',
     severity: 'medium',
-    references: ['CIS 1.14', 'IAM.3'],
+    mappings: { 'cis-7.0': ['2.12'], 'cis-5.0': ['1.13'], 'cis-3.0': ['1.14'], 'security-hub': ['IAM.3'] },
     remediation: 'Rotate: aws iam create-access-key, move the workload to the new key, then deactivate and delete the old one.',
     async run(s, settings) {
       const report = await s.credentialReport();
       const old = report.users.flatMap((r) =>
         accessKeys(r)
           .filter((k) => k.active && k.lastRotated && daysBetween(k.lastRotated, settings.now) > settings.rotationDays)
-          .map((k) => ({ row: r, text: `${r.user}: access key ${k.slot} is ${daysBetween(k.lastRotated as Date, settings.now)} days old` })),
+          .map((k) => ({ resource: arnOf(r), text: `${r.user}: access key ${k.slot} is ${daysBetween(k.lastRotated as Date, settings.now)} days old` })),
       );
       if (!old.length) return pass(`no active key older than ${settings.rotationDays} days`);
-      return fail(listSome(old.map((o) => o.text)), [...new Set(old.map((o) => arnOf(o.row)))]);
+      return failWith(old);
     },
   },
   {
     id: 'single-active-key',
     title: 'No user has two active access keys',
     severity: 'medium',
-    references: ['CIS 1.13'],
+    // CIS v7.0.0 withdrew this item; kept for hygiene (a second key is usually one nobody rotates).
+    mappings: { 'cis-5.0': ['1.12'], 'cis-3.0': ['1.13'] },
     remediation: 'Deactivate the key no longer used: aws iam update-access-key --user-name <user> --access-key-id <id> --status Inactive',
     async run(s) {
       const report = await s.credentialReport();
       const both = report.users.filter((r) => accessKeys(r).every((k) => k.active));
       if (!both.length) return pass('no user has more than one active key');
-      return fail(listSome(both.map((r) => `${r.user}: 2 active access keys`)), both.map(arnOf));
+      return failWith(both.map((r) => ({ resource: arnOf(r), text: `${r.user}: 2 active access keys` })));
     },
   },
   {
     id: 'initial-access-keys',
     title: 'No never-used keys on console users',
     severity: 'low',
-    references: ['CIS 1.11'],
+    // CIS v7.0.0 withdrew this item; kept for hygiene (a key made "just in case" at setup is a credential nobody uses).
+    mappings: { 'cis-5.0': ['1.10'], 'cis-3.0': ['1.11'] },
     remediation: 'Delete keys created at setup and never used: aws iam delete-access-key --user-name <user> --access-key-id <id>',
     async run(s) {
       const report = await s.credentialReport();
@@ -164,27 +181,28 @@ export const userChecks: Check[] = [
         isTrue(r.password_enabled)
           ? accessKeys(r)
               .filter((k) => k.active && !k.lastUsed)
-              .map((k) => ({ row: r, text: `${r.user}: console password and active access key ${k.slot} never used` }))
+              .map((k) => ({ resource: arnOf(r), text: `${r.user}: console password and active access key ${k.slot} never used` }))
           : [],
       );
       if (!found.length) return pass('no console user has an active key that was never used');
-      return fail(listSome(found.map((f) => f.text)), [...new Set(found.map((f) => arnOf(f.row)))]);
+      return failWith(found);
     },
   },
   {
     id: 'user-direct-policies',
     title: 'Permissions come only through groups',
     severity: 'low',
-    references: ['CIS 1.15', 'IAM.2'],
+    mappings: { 'cis-7.0': ['2.13'], 'cis-5.0': ['1.14'], 'cis-3.0': ['1.15'], 'security-hub': ['IAM.2'], ssb: ['ACCT.04'] },
     remediation: 'Attach the policies to a group, add the user to it, then detach them from the user (aws iam detach-user-policy / delete-user-policy).',
     async run(s) {
       const direct = (await s.users()).filter((u) => u.attached.length || u.inline.length);
       if (!direct.length) return pass('no policy is attached directly to a user');
-      const text = direct.map((u) => {
-        const parts = [...u.attached.map((a) => a.split('/').pop()), ...u.inline.map((i) => `${i} (inline)`)];
-        return `${u.user.UserName}: ${parts.join(', ')}`;
-      });
-      return fail(listSome(text), direct.map((u) => u.user.Arn ?? ''));
+      return failWith(
+        direct.map((u) => {
+          const parts = [...u.attached.map((a) => a.split('/').pop()), ...u.inline.map((i) => `${i} (inline)`)];
+          return { resource: u.user.Arn ?? '', text: `${u.user.UserName}: ${parts.join(', ')}` };
+        }),
+      );
     },
   },
 ];

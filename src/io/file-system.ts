@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { access, link, lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, link, lstat, open, readFile, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileTakenOverError, RuntimeError } from '../errors.js';
 import type { FileSystem, ReservedFile, StdinText, TargetState } from '../context.js';
@@ -204,6 +204,22 @@ async function checkReportTarget(path: string, replace: boolean): Promise<string
   return undefined;
 }
 
+/** Exception files are small; a larger one is a mistake (the wrong path), not a list of exceptions. */
+const MAX_TEXT_BYTES = 1 << 20;
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new RuntimeError(`${path} is a folder`);
+    if (s.size > MAX_TEXT_BYTES) throw new RuntimeError(`${path} is larger than 1 MiB`);
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (err instanceof RuntimeError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RuntimeError(`cannot read ${path}: ${fileErrorReason(err)}`);
+  }
+}
+
 async function fileIdentity(path: string): Promise<string> {
   const existing = await stat(path).catch(() => undefined);
   if (existing) return `inode ${existing.dev}:${existing.ino}`;
@@ -240,6 +256,7 @@ export const nodeFileSystem: FileSystem = {
   reserve,
   readStdin,
   checkReportTarget,
+  readText,
   fileIdentity,
   writeAtomically,
 };

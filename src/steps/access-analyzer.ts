@@ -1,5 +1,5 @@
 /**
- * An ACTIVE IAM Access Analyzer for external access in every enabled region (CIS 1.20). Regions are independent:
+ * An ACTIVE IAM Access Analyzer for external access in every enabled region (CIS v7.0.0 2.18). Regions are independent:
  * they are inspected and created concurrently, and a region that fails is named while the others still converge.
  * Only the free external-access types (ACCOUNT, ORGANIZATION) are ever created.
  */

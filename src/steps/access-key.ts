@@ -1,5 +1,5 @@
 /**
- * One access key for the admin user, only with --access-key (CIS 1.11 advises none at initial setup).
+ * One access key for the admin user, only with --access-key (CIS v5.0.0 1.10 advised none at initial setup; v7.0.0 withdrew the item).
  * CreateAccessKey is not idempotent: if its answer is lost the SDK's retry creates a second key, so every
  * key that appeared during the call and is not the one we hold is deleted.
  */

@@ -60,7 +60,7 @@ export async function rootSession(ctx: StepContext, accountId: string): Promise<
   } catch (err) {
     throw new RuntimeError(
       `sts:AssumeRoot into account ${accountId} failed: ${awsFailureReason(err)}`,
-      'Likely causes: centralized root access is not enabled (run iam-bootstrap init --centralize-root-access from ' +
+      'Likely causes: centralized root access is not enabled (run iam-bootstrap init --only root-access --centralize-root-access from ' +
         'the management account); you are not in the management account or IAM\'s delegated administrator, or lack ' +
         'sts:AssumeRoot; or a service control policy denies it.',
     );

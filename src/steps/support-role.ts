@@ -1,5 +1,5 @@
 /**
- * A role for AWS Support incidents (CIS 1.17): AWSSupportAccess, assumable only by this account's principals and
+ * A role for AWS Support incidents (CIS v7.0.0 2.15): AWSSupportAccess, assumable only by this account's principals and
  * only with MFA. A role of that name that exists gets the policy if it lacks it; its trust policy, which someone
  * else wrote, is never rewritten.
  */
@@ -71,7 +71,7 @@ export const supportRoleStep: Step<RoleData> = {
           new CreateRoleCommand({
             RoleName: name,
             AssumeRolePolicyDocument: JSON.stringify(supportTrustPolicy(ctx.account)),
-            Description: 'AWS Support access for this account\'s administrators, with MFA (CIS 1.17). Created by iam-bootstrap.',
+            Description: 'AWS Support access for this account\'s administrators, with MFA (CIS AWS Foundations 2.15). Created by iam-bootstrap.',
           }),
         );
       } catch (err) {

@@ -7,19 +7,35 @@ import type { Context, ReservedFile } from '../context.js';
 import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
 import type { Tag } from '../lib/rules.js';
 
-export type StepId =
-  | 'account-alias'
-  | 'password-policy'
-  | 'security-contact'
-  | 'support-role'
-  | 'access-analyzer'
-  | 'root-access'
-  | 'root-credentials'
-  | 'admin-group'
-  | 'admin-user'
-  | 'console-access'
-  | 'access-key'
-  | 'mfa';
+/** Every init step, in the order init runs them (src/commands/init/index.ts holds the modules in this order). */
+export const STEP_IDS = [
+  'account-alias',
+  'password-policy',
+  'security-contact',
+  'support-role',
+  'access-analyzer',
+  'root-access',
+  'root-credentials',
+  'admin-group',
+  'admin-user',
+  'console-access',
+  'access-key',
+  'mfa',
+] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+/** The steps about the admin IAM user: all skipped with --no-admin-user. */
+export const ADMIN_USER_STEPS: readonly StepId[] = ['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa'];
+
+/** --only / --skip: which steps this run inspects and applies. */
+export interface StepSelection {
+  only?: StepId[];
+  skip: StepId[];
+}
+
+export function isSelected(selection: StepSelection, id: StepId): boolean {
+  return selection.only ? selection.only.includes(id) : !selection.skip.includes(id);
+}
 
 /** create / update: AWS will be changed; unchanged: already as desired; skip: turned off by an option. */
 export type StepStatus = 'create' | 'update' | 'unchanged' | 'skip';
@@ -107,6 +123,8 @@ export interface InitSettings {
   removeRootCredentials: boolean;
   /** false with --no-admin-user: the admin group, user, console password, key and MFA steps are skipped. */
   withAdminUser: boolean;
+  /** --only / --skip: the steps this run inspects and applies (the others are skipped without a call). */
+  steps: StepSelection;
   adminUser: string;
   tags: Tag[];
   consoleAccess: boolean;

@@ -71,7 +71,7 @@ describe.skipIf(noMoto)('centralized root access, through the test double (moto 
     const early = await cli(remove);
     expect(early.code).toBe(3);
     expect(early.stderr).toContain(`sts:AssumeRoot into account ${member} failed: AccessDenied`);
-    expect(early.stderr).toContain('iam-bootstrap init --centralize-root-access');
+    expect(early.stderr).toContain('iam-bootstrap init --only root-access --centralize-root-access');
     expect(mutatingCallsIn(early.stderr)).toEqual([]);
 
     const enable = await cli(['init', '--centralize-root-access']);

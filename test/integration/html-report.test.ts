@@ -3,7 +3,7 @@
  * The HTML report in a real headless browser (Debian's Chromium, driven by playwright-core): it renders, its
  * summary is visible, a screenshot is not blank, and the page asks the network for nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -101,6 +101,63 @@ describe.skipIf(noMoto || noBrowser)('the HTML report in headless Chromium', () 
     const byName = await ranks();
     for (const r of byName) expect(r.order).toBe(r.byName);
     expect(byName.map((r) => r.byName).sort()).toEqual(['0', '1']);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it('an Organization on a phone: account names, the account column kept in view, passes folded, accepted findings distinct', async () => {
+    const creds = await freshAccount();
+    const [memberA = '', memberB = ''] = await createOrganization(creds, ['payments-prod', 'sandbox-7']);
+    const dir = workDir();
+    const file = join(dir, 'org.html');
+    writeFileSync(join(dir, 'accept.yaml'), `- check: account-alias\n  account: "${memberA}"\n  reason: Payments signs in through Identity Center only\n  owner: platform@acme.example\n  expires: ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}\n`);
+    const r = await runCli(['audit', '--org', '--accept', 'accept.yaml', '--endpoint-url', motoUrl, '--report', `html=${file}`], { env: cliEnv(creds), cwd: dir });
+    expect(r.code).toBe(1);
+    const { page, requests } = await open(file);
+    await page.setViewportSize({ width: 390, height: 844 });
+
+    // Names from Organizations next to the ids.
+    const accounts = await page.locator('.grid .row:not(.head) .acct').allInnerTexts();
+    expect(accounts).toEqual(expect.arrayContaining([`${memberA} (payments-prod)`, `${memberB} (sandbox-7)`]));
+    expect(await page.locator(`#a${memberA} h2`).innerText()).toContain('payments-prod');
+
+    // Scrolled sideways, the account column stays where it was; the check cells move.
+    const grid = page.locator('.grid');
+    expect(await grid.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    const acct = page.locator(`.grid a.acct[href="#a${memberB}"]`);
+    const firstCell = page.locator(`.grid a.cell[href="#a${memberB}-root-mfa"]`);
+    const [acctBefore, cellBefore] = [await acct.boundingBox(), await firstCell.boundingBox()];
+    await grid.evaluate((el) => el.scrollBy({ left: 300 }));
+    const [acctAfter, cellAfter] = [await acct.boundingBox(), await firstCell.boundingBox()];
+    expect(acctAfter?.x).toBe(acctBefore?.x);
+    expect((cellAfter?.x ?? 0) - (cellBefore?.x ?? 0)).toBeLessThan(-200);
+    // The sticky column is opaque and as tall as the cells: the cells scrolled under it do not show through.
+    expect(await acct.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 255, 255)');
+    expect(acctAfter?.height ?? 0).toBeGreaterThanOrEqual(cellAfter?.height ?? Infinity);
+
+    // Accepted: its own colour in the grid and its own section, with who accepted it, why and until when.
+    const acceptedCell = page.locator(`.grid a.cell.accepted[href="#a${memberA}-account-alias"]`);
+    const colour = (sel: string) => page.locator(sel).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await acceptedCell.count()).toBe(1);
+    const [accepted, fail, pass] = [await colour('.grid a.cell.accepted'), await colour('.grid a.cell.fail'), await colour('.grid a.cell.pass')];
+    expect(new Set([accepted, fail, pass]).size).toBe(3);
+    const article = page.locator(`#a${memberA}-account-alias`);
+    expect(await article.getAttribute('class')).toContain('accepted');
+    expect(await article.locator('.badge').innerText()).toBe('◆ accepted');
+    expect(await article.locator('.accepted-by').innerText()).toMatch(/by platform@acme\.example \(accept\.yaml#1\): Payments signs in through Identity Center only/);
+    // The same check fails, unaccepted, in the other member.
+    expect(await page.locator(`#a${memberB}-account-alias`).getAttribute('class')).toContain('fail');
+
+    // Passing checks are folded per account, with their count; one click shows them.
+    const folds = page.locator('details.quiet');
+    expect(await folds.count()).toBe(3);
+    expect(await page.locator('details.quiet[open]').count()).toBe(0);
+    const fold = page.locator(`#a${memberB} details.quiet`);
+    expect(await fold.locator('summary').innerText()).toMatch(/^\d+ passing/);
+    const passLine = fold.locator('li.pass').first();
+    expect(await passLine.isVisible()).toBe(false);
+    await fold.locator('summary').click();
+    expect(await passLine.isVisible()).toBe(true);
     expect(requests).toEqual([]);
     await page.close();
   });

@@ -90,7 +90,7 @@ export interface Scenario {
   regions?: string[];
   /** Analyzers by region. */
   analyzers?: Record<string, { name: string; type: 'ACCOUNT' | 'ORGANIZATION' | 'ACCOUNT_UNUSED_ACCESS'; status: 'ACTIVE' | 'CREATING' | 'FAILED' | 'DISABLED' }[]>;
-  roles?: { name: string; trust: object }[];
+  roles?: { name: string; trust: object; path?: string; attached?: string[]; inline?: Record<string, object> }[];
   /** Who AWSCloudShellFullAccess is attached to. */
   cloudShell?: { users?: string[]; groups?: string[]; roles?: string[] };
   /** GetAccountAuthorizationDetails page size, below the MaxItems asked for (AWS may return fewer). */
@@ -227,7 +227,14 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       ...(filter.includes('Role')
         ? (sc.roles ?? []).map((r) => ({
             kind: 'role' as const,
-            detail: { RoleName: r.name, Arn: `arn:${partition}:iam::${accountId}:role/${r.name}`, AssumeRolePolicyDocument: enc(r.trust) },
+            detail: {
+              RoleName: r.name,
+              Path: r.path ?? '/',
+              Arn: `arn:${partition}:iam::${accountId}:role${r.path ?? '/'}${r.name}`,
+              AssumeRolePolicyDocument: enc(r.trust),
+              AttachedManagedPolicies: (r.attached ?? []).map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split('/').pop() })),
+              RolePolicyList: Object.entries(r.inline ?? {}).map(([PolicyName, doc]) => ({ PolicyName, PolicyDocument: enc(doc) })),
+            },
           }))
         : []),
       ...(filter.includes('LocalManagedPolicy')

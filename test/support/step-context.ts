@@ -23,6 +23,7 @@ export function settings(overrides: Partial<InitSettings> = {}): InitSettings {
     adminGroup: 'Administrators',
     requireMfa: true,
     withAdminUser: true,
+    steps: { skip: [] },
     centralizeRootAccess: false,
     removeRootCredentials: false,
     adminUser: 'alice',

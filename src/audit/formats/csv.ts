@@ -12,6 +12,10 @@ export const CSV_COLUMNS = [
   'resources',
   'references',
   'remediation',
+  'accepted_reason',
+  'accepted_owner',
+  'accepted_until',
+  'accepted_by',
   'generated_at',
 ] as const;
 
@@ -32,7 +36,8 @@ export function csvField(value: string): string {
 }
 
 /**
- * An account that could not be audited is one row with status `error` and the reason, so a spreadsheet of an
+ * An accepted failure (status `accepted`, or a failure partly accepted) names the exception's reason, owner, expiry
+ * and entry in its own columns. An account that could not be audited is one row with status `error` and the reason, so a spreadsheet of an
  * Organization shows it rather than silently having fewer rows. Lists (resources, references) are joined with
  * a space: ARNs and reference ids never contain one. Lines end in CRLF, as RFC 4180 specifies.
  */
@@ -40,11 +45,16 @@ export function renderCsv(doc: AuditDocument): string {
   const rows: string[][] = [[...CSV_COLUMNS]];
   for (const a of doc.accounts) {
     if (a.error) {
-      rows.push([a.accountId, a.alias ?? '', '', 'Account could not be audited', '', 'error', a.error, '', '', '', doc.generatedAt]);
+      rows.push([a.accountId, a.alias ?? '', '', 'Account could not be audited', '', 'error', a.error, '', '', '', '', '', '', '', doc.generatedAt]);
       continue;
     }
     for (const c of a.checks) {
-      rows.push([a.accountId, a.alias ?? '', c.id, c.title, c.severity, c.status, c.detail, c.resources.join(' '), c.references.join(' '), c.remediation, doc.generatedAt]);
+      const by = c.accepted ?? [];
+      const each = (f: (x: (typeof by)[number]) => string | undefined) => by.map((x) => f(x) ?? '').join('; ');
+      rows.push([
+        a.accountId, a.alias ?? '', c.id, c.title, c.severity, c.status, c.detail, c.resources.join(' '), c.references.join(' '), c.remediation,
+        each((x) => x.reason), each((x) => x.owner), each((x) => x.expires), each((x) => x.entry), doc.generatedAt,
+      ]);
     }
   }
   return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';

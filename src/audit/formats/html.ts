@@ -7,7 +7,9 @@
  * (radio buttons and CSS `order`), each cell linking to that check's detail.
  */
 import { SEVERITIES, type CheckResult, type CheckStatus } from '../../checks/types.js';
-import { consoleOnlyNote, label, summaryLine, type AuditDocument } from '../report.js';
+import { withdrawnText } from '../../frameworks/catalog.js';
+import { summaryCounts, type ComplianceSummary, type RequirementStatus } from '../../frameworks/summary.js';
+import { acceptedLines, consoleOnlyNote, label, summaryLine, type AuditDocument } from '../report.js';
 import type { AccountAudit, StatusCounts } from '../run-audit.js';
 
 export const HTML_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
@@ -16,8 +18,8 @@ export function htmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-const SYMBOL: Record<CheckStatus, string> = { pass: '✓', fail: '✗', error: '!', skip: '–' };
-const STATUS_WORD: Record<CheckStatus, string> = { pass: 'pass', fail: 'fail', error: 'error', skip: 'skip' };
+const SYMBOL: Record<CheckStatus, string> = { pass: '✓', fail: '✗', accepted: '◆', error: '!', skip: '–' };
+const STATUS_WORD: Record<CheckStatus, string> = { pass: 'pass', fail: 'fail', accepted: 'accepted', error: 'error', skip: 'skip' };
 /** Resources listed in full up to this many; beyond, the list is folded (a 5,000-user account stays printable). */
 const OPEN_RESOURCES = 20;
 
@@ -31,10 +33,10 @@ function score(c: StatusCounts): number | undefined {
 
 /** A ring split by status, drawn with stroke-dasharray on circles of circumference 100. */
 function donut(c: StatusCounts): string {
-  const total = c.pass + c.fail + c.error + c.skip;
+  const total = c.pass + c.fail + c.accepted + c.error + c.skip;
   if (!total) return '';
   let offset = 25; // start at 12 o'clock
-  const arcs = (['pass', 'fail', 'error', 'skip'] as const)
+  const arcs = (['pass', 'fail', 'accepted', 'error', 'skip'] as const)
     .filter((s) => c[s] > 0)
     .map((s) => {
       const share = (100 * c[s]) / total;
@@ -48,7 +50,8 @@ function donut(c: StatusCounts): string {
 }
 
 function counts(c: StatusCounts): string {
-  return (['fail', 'error', 'pass', 'skip'] as const)
+  return (['fail', 'error', 'accepted', 'pass', 'skip'] as const)
+    .filter((s) => s !== 'accepted' || c.accepted > 0)
     .map((s) => `<span class="count ${s}"><b>${c[s]}</b> ${s}</span>`)
     .join(' ');
 }
@@ -67,6 +70,7 @@ function checkDetail(a: AccountAudit, c: CheckResult): string {
     `<p class="detail">${htmlEscape(c.detail)}</p>`,
     resourcesList(c.resources),
     c.remediation ? `<p class="fix"><b>Fix:</b> ${htmlEscape(c.remediation)}</p>` : '',
+    ...acceptedLines(c).map((line) => `<p class="accepted-by"><b>Accepted:</b> ${htmlEscape(line.replace(/^accepted /, ''))}</p>`),
     c.references.length ? `<p class="refs">${c.references.map(htmlEscape).join(' · ')}</p>` : '',
     '</article>',
   ].join('');
@@ -85,15 +89,19 @@ function accountSection(a: AccountAudit, glance: boolean): string {
   const of = (s: CheckStatus) => a.checks.filter((c) => c.status === s).sort(bySeverity);
   const failing = of('fail');
   const errors = of('error');
+  const accepted = of('accepted');
   const passing = of('pass');
   const skipped = of('skip');
+  // Passes are the bulk of a healthy account: one folded line per account keeps an Organization's report readable.
+  const quiet = [...passing, ...skipped];
+  const quietTitle = [passing.length && `${passing.length} passing`, skipped.length && `${skipped.length} not applicable`].filter(Boolean).join(', ');
   return [
     head,
     glance ? `<div class="glance">${donut(a.summary)}<p>${counts(a.summary)}</p></div>` : '',
     failing.length ? `<h3>Failing (${failing.length})</h3>${failing.map((c) => checkDetail(a, c)).join('')}` : '<p class="all-good">No check fails.</p>',
     errors.length ? `<h3>Could not be evaluated (${errors.length})</h3>${errors.map((c) => checkDetail(a, c)).join('')}` : '',
-    passing.length ? `<h3>Passing (${passing.length})</h3><ul class="plain">${passing.map((c) => passLine(a, c)).join('')}</ul>` : '',
-    skipped.length ? `<h3>Not applicable (${skipped.length})</h3><ul class="plain">${skipped.map((c) => passLine(a, c)).join('')}</ul>` : '',
+    accepted.length ? `<h3>Accepted exceptions (${accepted.length})</h3>${accepted.map((c) => checkDetail(a, c)).join('')}` : '',
+    quiet.length ? `<details class="quiet"${glance ? '' : ' open'}><summary>${quietTitle}</summary><ul class="plain">${quiet.map((c) => passLine(a, c)).join('')}</ul></details>` : '',
     '</section>',
   ].join('');
 }
@@ -125,13 +133,13 @@ function accountGrid(doc: AuditDocument): string {
     '<input type="radio" name="sort" id="sort-failures" checked><label for="sort-failures">Most failures first</label> ',
     '<input type="radio" name="sort" id="sort-name"><label for="sort-name">By account</label>',
     `<div class="grid">${header}${rows.join('')}</div>`,
-    '<p class="legend"><span class="cell pass">✓</span> pass <span class="cell fail">✗</span> fail <span class="cell error">!</span> could not be evaluated <span class="cell skip">–</span> not applicable</p>',
+    '<p class="legend"><span class="cell pass">✓</span> pass <span class="cell fail">✗</span> fail <span class="cell accepted">◆</span> accepted exception <span class="cell error">!</span> could not be evaluated <span class="cell skip">–</span> not applicable</p>',
     '</section>',
   ].join('');
 }
 
 const STYLE = `
-:root { --pass:#1a7f37; --fail:#cf222e; --error:#8250df; --skip:#6e7781; --ink:#1f2328; --muted:#59636e; --line:#d1d9e0; }
+:root { --pass:#1a7f37; --fail:#cf222e; --error:#8250df; --accepted:#0969da; --skip:#6e7781; --ink:#1f2328; --muted:#59636e; --line:#d1d9e0; }
 * { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 72rem; padding: 1.5rem; }
 h1 { margin: 0 0 .2rem; font-size: 1.6rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid var(--line); padding-bottom: .3rem; }
@@ -141,15 +149,17 @@ code { font: .85em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .glance { display: flex; align-items: center; gap: 1.2rem; }
 .donut { width: 7.5rem; height: 7.5rem; flex: none; }
 .ring { fill: none; stroke-width: 5; } .ring.pass { stroke: var(--pass); } .ring.fail { stroke: var(--fail); }
-.ring.error { stroke: var(--error); } .ring.skip { stroke: var(--skip); }
+.ring.error { stroke: var(--error); } .ring.skip { stroke: var(--skip); } .ring.accepted { stroke: var(--accepted); }
 .pct { font-size: .55rem; font-weight: 700; fill: var(--ink); }
 .count { margin-right: .8rem; white-space: nowrap; } .count b { font-size: 1.3rem; }
-.count.fail b { color: var(--fail); } .count.error b { color: var(--error); } .count.pass b { color: var(--pass); } .count.skip b { color: var(--skip); }
+.count.fail b { color: var(--fail); } .count.error b { color: var(--error); } .count.pass b { color: var(--pass); } .count.skip b { color: var(--skip); } .count.accepted b { color: var(--accepted); }
 .check { border: 1px solid var(--line); border-left: 5px solid var(--skip); border-radius: 6px; padding: .6rem .9rem; margin: .6rem 0; break-inside: avoid; }
-.check.fail { border-left-color: var(--fail); } .check.error { border-left-color: var(--error); }
+.check.fail { border-left-color: var(--fail); } .check.error { border-left-color: var(--error); } .check.accepted { border-left-color: var(--accepted); border-left-style: double; }
+.accepted-by { background: #ddf4ff; padding: .4rem .6rem; border-radius: 4px; }
+details.quiet > summary { cursor: pointer; color: var(--muted); margin: 1rem 0 .4rem; }
 .check p { margin: .3rem 0; } .fix { background: #f6f8fa; padding: .4rem .6rem; border-radius: 4px; }
 .badge { display: inline-block; border-radius: 1em; padding: 0 .55em; color: #fff; font-size: .8rem; font-weight: 600; background: var(--skip); }
-.badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); } .badge.error { background: var(--error); }
+.badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); } .badge.error { background: var(--error); } .badge.accepted { background: var(--accepted); }
 .sev { text-transform: uppercase; font-size: .72rem; letter-spacing: .04em; color: var(--muted); margin-right: .3rem; }
 .sev-critical .sev, .sev-high .sev { color: var(--fail); font-weight: 700; }
 .id { color: var(--muted); margin-left: .3rem; }
@@ -158,13 +168,21 @@ ul.plain { list-style: none; padding: 0; } ul.plain li { margin: .25rem 0; }
 .all-good { color: var(--pass); font-weight: 600; }
 .org input { margin-left: 0; }
 .grid { display: flex; flex-direction: column; margin-top: .8rem; overflow-x: auto; }
-.row { display: grid; gap: 2px; align-items: center; order: var(--by-failures); }
+/* A row as wide as its cells, not the viewport: the sticky account column below is held inside its row. */
+.row { display: grid; width: max-content; min-width: 100%; gap: 2px; align-items: center; order: var(--by-failures); }
 #sort-name:checked ~ .grid .row { order: var(--by-name); }
 .row.head { order: -1 !important; align-items: end; font-weight: 600; font-size: .8rem; }
 .colhead { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 400; color: var(--muted); max-height: 12rem; }
 .cell { display: inline-block; width: 1.7rem; height: 1.7rem; line-height: 1.7rem; text-align: center; border-radius: 3px; color: #fff; text-decoration: none; font-weight: 700; background: #eaeef2; }
-.cell.pass { background: var(--pass); } .cell.fail { background: var(--fail); } .cell.error { background: var(--error); } .cell.skip { background: var(--skip); }
+.cell.pass { background: var(--pass); } .cell.fail { background: var(--fail); } .cell.error { background: var(--error); } .cell.skip { background: var(--skip); } .cell.accepted { background: var(--accepted); }
 .acct { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-right: .5rem; } .nfail { text-align: right; padding-right: .6rem; }
+/* Scrolled sideways (a phone, many checks), the account column stays in view. */
+.row > .acct, .row.head > span:first-child { position: sticky; left: 0; z-index: 1; background: #fff; align-self: stretch; }
+.row > .acct { line-height: 1.7rem; } .row.head > span:first-child { display: flex; align-items: flex-end; }
+.compliance table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+.compliance th, .compliance td { border-bottom: 1px solid var(--line); padding: .3rem .4rem; text-align: left; vertical-align: top; }
+.req-status { font-weight: 700; white-space: nowrap; } .req-fail { color: var(--fail); } .req-pass { color: var(--pass); }
+.req-error { color: var(--error); } .req-accepted { color: var(--accepted); } .req-review { color: var(--muted); }
 .note { border: 1px solid var(--line); background: #fff8c5; padding: .6rem .9rem; border-radius: 6px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -172,6 +190,27 @@ ul.plain { list-style: none; padding: 0; } ul.plain li { margin: .25rem 0; }
   .cell, .badge, .ring, .fix, .note { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
 }`;
+
+const REQUIREMENT_CLASS: Record<RequirementStatus, string> = {
+  fail: 'req-fail', error: 'req-error', accepted: 'req-accepted', pass: 'req-pass', 'not applicable': 'req-review', 'not checked': 'req-review',
+};
+
+/** The framework's section, every requirement with its status and what a person must look at. */
+function complianceSection(c: ComplianceSummary): string {
+  const rows = c.requirements.map((r) => {
+    const counts = Object.entries(r.accounts);
+    const across = counts.length > 1 ? ` <span class="meta">(${htmlEscape(counts.map(([k, n]) => `${n} ${k}`).join(', '))})</span>` : '';
+    return `<tr><td><code>${htmlEscape(r.id)}</code></td><td class="req-status ${REQUIREMENT_CLASS[r.status]}">${htmlEscape(r.status)}${across}</td>` +
+      `<td>${htmlEscape(r.title)}${r.assessment === 'manual' ? ' <span class="meta">(manual)</span>' : ''}</td>` +
+      `<td>${r.checks.map((id) => `<code>${htmlEscape(id)}</code>`).join(' ')}</td><td>${htmlEscape(r.review ?? '')}</td></tr>`;
+  });
+  return [
+    `<section class="compliance" id="compliance"><h2>${htmlEscape(`${c.name} — ${c.section}`)}</h2><p class="meta">${htmlEscape(summaryCounts(c))}</p>`,
+    `<table><thead><tr><th>Requirement</th><th>Status</th><th>Title</th><th>Checks</th><th>What a person must look at</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    ...c.withdrawn.map((w) => `<p class="meta">${htmlEscape(withdrawnText(c.framework, w))}</p>`),
+    '</section>',
+  ].join('');
+}
 
 export function renderHtml(doc: AuditDocument, toolVersion: string): string {
   const many = doc.accounts.length > 1;
@@ -188,10 +227,11 @@ export function renderHtml(doc: AuditDocument, toolVersion: string): string {
     `<header><h1>${htmlEscape(title)}</h1><p class="meta">Generated ${htmlEscape(doc.generatedAt)} by iam-bootstrap ${htmlEscape(toolVersion)}</p></header>`,
     `<section class="summary" id="summary"><div class="glance">${donut(s)}<div><p class="headline">${htmlEscape(
       `${summaryLine(s)}${many ? ` across ${s.accounts} accounts` : ''}${s.accountErrors ? `; ${s.accountErrors} could not be audited` : ''}`,
-    )}</p><p>${counts(s)}</p><p class="meta">Score: checks passing out of those that could be evaluated (not-applicable checks left out).</p></div></div>`,
+    )}</p><p>${counts(s)}</p><p class="meta">Score: checks passing out of those that could be evaluated (not-applicable checks and accepted exceptions left out).</p></div></div>`,
     note ? `<p class="note">${htmlEscape(note)}</p>` : '',
     '</section>',
     many ? accountGrid(doc) : '',
+    doc.compliance ? complianceSection(doc.compliance) : '',
     ...doc.accounts.map((a) => accountSection(a, many)),
     '</body></html>',
     '',

@@ -3,7 +3,7 @@
  * testcase per check (classname the account, name the check id); fail → <failure>, error → <error>, skip → <skipped>.
  */
 import type { CheckResult } from '../../checks/types.js';
-import type { AuditDocument } from '../report.js';
+import { acceptedLines, label, type AuditDocument } from '../report.js';
 import type { AccountAudit } from '../run-audit.js';
 
 /** Text and attribute values: the five XML specials escaped, and characters XML 1.0 cannot hold dropped. */
@@ -21,6 +21,7 @@ function body(c: CheckResult): string {
   const lines = [c.detail];
   if (c.resources.length) lines.push('', 'Resources:', ...c.resources.map((r) => `  ${r}`));
   if (c.remediation) lines.push('', `Fix: ${c.remediation}`);
+  for (const line of acceptedLines(c)) lines.push('', line);
   if (c.references.length) lines.push('', `References: ${c.references.join(', ')}`);
   return xmlEscape(lines.join('\n'));
 }
@@ -35,13 +36,16 @@ function testcase(a: AccountAudit, c: CheckResult): string {
       return `${open}\n      <error message="${xmlEscape(c.detail)}" type="error">${title}\n${body(c)}</error>\n    </testcase>`;
     case 'skip':
       return `${open}\n      <skipped message="${xmlEscape(c.detail)}"/>\n    </testcase>`;
+    case 'accepted':
+      // Known and accepted until a date: a CI test report shows it as skipped, with why, by whom and until when.
+      return `${open}\n      <skipped message="${xmlEscape(acceptedLines(c).join('; '))}">${body(c)}</skipped>\n    </testcase>`;
     default:
       return `${open}\n      <system-out>${xmlEscape(c.detail)}</system-out>\n    </testcase>`;
   }
 }
 
 function suite(a: AccountAudit, timestamp: string): string {
-  const name = xmlEscape(a.alias ? `${a.accountId} (${a.alias})` : a.accountId);
+  const name = xmlEscape(label(a));
   if (a.error) {
     // The account itself could not be read: one errored testcase keeps it visible in the CI report.
     return [
@@ -54,7 +58,7 @@ function suite(a: AccountAudit, timestamp: string): string {
   }
   const s = a.summary;
   return [
-    `  <testsuite name="${name}" tests="${a.checks.length}" failures="${s.fail}" errors="${s.error}" skipped="${s.skip}" time="0" timestamp="${timestamp}">`,
+    `  <testsuite name="${name}" tests="${a.checks.length}" failures="${s.fail}" errors="${s.error}" skipped="${s.skip + s.accepted}" time="0" timestamp="${timestamp}">`,
     ...a.checks.map((c) => testcase(a, c)),
     '  </testsuite>',
   ].join('\n');
@@ -67,7 +71,7 @@ export function renderJunit(doc: AuditDocument): string {
   const errors = doc.summary.error + doc.summary.accountErrors;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="iam-bootstrap audit" tests="${tests}" failures="${doc.summary.fail}" errors="${errors}" skipped="${doc.summary.skip}" time="0" timestamp="${timestamp}">`,
+    `<testsuites name="iam-bootstrap audit" tests="${tests}" failures="${doc.summary.fail}" errors="${errors}" skipped="${doc.summary.skip + doc.summary.accepted}" time="0" timestamp="${timestamp}">`,
     ...doc.accounts.map((a) => suite(a, timestamp)),
     '</testsuites>',
     '',

@@ -6,7 +6,8 @@
  */
 import { arnsIn } from '../../account/arns.js';
 import type { CheckResult, CheckStatus, Severity } from '../../checks/types.js';
-import type { AuditDocument } from '../report.js';
+import { FRAMEWORKS, type FrameworkId } from '../../frameworks/catalog.js';
+import { acceptedLines, type AuditDocument } from '../report.js';
 import type { AccountAudit } from '../run-audit.js';
 
 export const OCSF_VERSION = '1.8.0';
@@ -19,8 +20,13 @@ const COMPLIANCE_STATUS: Record<CheckStatus, { status_id: number; status: string
   pass: { status_id: 1, status: 'Pass' },
   error: { status_id: 2, status: 'Warning' },
   fail: { status_id: 3, status: 'Fail' },
+  // Still a failure against the control; the finding itself is suppressed (below).
+  accepted: { status_id: 3, status: 'Fail' },
   skip: { status_id: 99, status: 'Skipped' },
 };
+/** The finding's own status: New, or Suppressed for a failure an exception accepts (OCSF status_id 3). */
+const FINDING_NEW = { status_id: 1, status: 'New' };
+const FINDING_SUPPRESSED = { status_id: 3, status: 'Suppressed' };
 
 export interface OcsfSettings {
   region: string;
@@ -28,12 +34,6 @@ export interface OcsfSettings {
   toolVersion: string;
 }
 
-/** "CIS 1.10" → the CIS benchmark the check numbers follow; "IAM.5" → the Security Hub standard that control is in. */
-function standardOf(reference: string): string | undefined {
-  if (reference.startsWith('CIS ')) return 'CIS AWS Foundations Benchmark v3.0.0';
-  if (/^IAM\.\d+$/.test(reference)) return 'AWS Foundational Security Best Practices v1.0.0';
-  return undefined;
-}
 
 /** The resource type an ARN names, e.g. arn:<partition>:iam::123:user/alice → "AWS::IAM::User". */
 function resourceType(arn: string): string {
@@ -46,7 +46,7 @@ function resourceType(arn: string): string {
 
 function finding(doc: AuditDocument, a: AccountAudit, c: CheckResult, settings: OcsfSettings): Record<string, unknown> {
   const time = Date.parse(doc.generatedAt);
-  const standards = [...new Set(c.references.map(standardOf).filter((s): s is string => s !== undefined))];
+  const standards = (Object.keys(c.mappings) as FrameworkId[]).map((f) => FRAMEWORKS[f].name);
   const accountArn = arnsIn(settings.partition).accountRoot(a.accountId);
   const resources = (c.resources.length ? c.resources : [accountArn]).map((uid) => ({
     uid,
@@ -67,8 +67,8 @@ function finding(doc: AuditDocument, a: AccountAudit, c: CheckResult, settings: 
     time,
     severity_id: SEVERITY_ID[c.severity],
     severity: c.severity[0]?.toUpperCase() + c.severity.slice(1),
-    status_id: 1,
-    status: 'New',
+    ...(c.status === 'accepted' ? FINDING_SUPPRESSED : FINDING_NEW),
+    ...(c.accepted?.length ? { status_detail: acceptedLines(c).join('; ') } : {}),
     message: c.detail,
     metadata: {
       version: OCSF_VERSION,
@@ -87,7 +87,7 @@ function finding(doc: AuditDocument, a: AccountAudit, c: CheckResult, settings: 
       control: c.id,
       ...COMPLIANCE_STATUS[c.status],
       status_detail: c.detail,
-      requirements: c.references.map((r) => (/^IAM\.\d+$/.test(r) ? `Security Hub ${r}` : r)),
+      requirements: c.references,
       standards,
     },
     ...(c.remediation ? { remediation: { desc: c.remediation } } : {}),

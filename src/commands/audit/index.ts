@@ -4,7 +4,7 @@ import { auditOrganization } from '../../audit/organization.js';
 import { checkReportTargets, SecurityHubDelivery, writeReports } from '../../audit/outputs.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { auditDocument, auditExitCode, renderMarkdown, renderTable, type AuditDocument } from '../../audit/report.js';
-import { auditAccount, type AccountAudit } from '../../audit/run-audit.js';
+import { auditAccount, type AccountAudit, type RunOptions } from '../../audit/run-audit.js';
 import { ALL_CHECKS } from '../../checks/registry.js';
 import type { GlobalOptions } from '../../options.js';
 import type { Context } from '../../context.js';
@@ -12,13 +12,16 @@ import { READ_ONLY_MAX_ATTEMPTS } from '../../aws/clients.js';
 import { ExitCode, ExitWith } from '../../errors.js';
 import type { SecretRegistry } from '../../lib/secrets.js';
 import { readIdentity } from '../../account/identity.js';
+import { loadExceptions } from '../../audit/exceptions.js';
+import { FRAMEWORK_IDS } from '../../frameworks/catalog.js';
+import { complianceSummary } from '../../frameworks/summary.js';
 import { parseAuditFlags, type AuditFlags, type AuditRequest } from './options.js';
 
 export async function runAuditCommand(command: Command, secrets: SecretRegistry): Promise<void> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   // --role-name and --account are global (init uses them too); audit checks how they combine with --org.
   const flags = { ...command.opts<AuditFlags>(), roleName: globals.roleName, elsewhere: globals.account !== undefined || globals.roleArn !== undefined };
-  const request = parseAuditFlags(flags, command.parent?.opts<GlobalOptions>().json === true);
+  const request = { ...parseAuditFlags(flags, command.parent?.opts<GlobalOptions>().json === true), initTarget: initTarget(globals) };
   const { createContext, outputFor } = await import('../../create-context.js');
   const ctx = await createContext(globals, secrets, outputFor(globals, secrets, request.format === 'json'), {
     maxAttempts: READ_ONLY_MAX_ATTEMPTS,
@@ -30,17 +33,35 @@ export async function runAuditCommand(command: Command, secrets: SecretRegistry)
   if (code !== ExitCode.ok) throw new ExitWith(code);
 }
 
-export async function runAudit(ctx: Context, request: AuditRequest): Promise<{ doc: AuditDocument; deliveryFailed: boolean; reportsFailed: boolean }> {
-  // Report files that cannot be written stop the run here, before any AWS call.
+/**
+ * How a fix's `iam-bootstrap init` reaches the account audited with --account or --role-arn: the same flags, so a
+ * pasted fix never acts on the operator's own account instead.
+ */
+export function initTarget(globals: Pick<GlobalOptions, 'account' | 'roleName' | 'roleArn' | 'externalId'>): string {
+  if (globals.roleArn) return ` --role-arn ${globals.roleArn}${globals.externalId ? ` --external-id ${globals.externalId}` : ''}`;
+  if (!globals.account) return '';
+  return ` --account ${globals.account}${globals.roleName ? ` --role-name ${globals.roleName}` : ''}${globals.externalId ? ` --external-id ${globals.externalId}` : ''}`;
+}
+
+export async function runAudit(
+  ctx: Context,
+  request: AuditRequest & { initTarget?: string },
+  cwd = process.cwd(),
+): Promise<{ doc: AuditDocument; deliveryFailed: boolean; reportsFailed: boolean }> {
+  // Report files that cannot be written and exception files that are wrong stop the run here, before any AWS call.
   await checkReportTargets(ctx, request.reports, request.force);
+  const now = ctx.clock.now();
+  const exceptions = await loadExceptions(ctx, request, cwd, { checks: ALL_CHECKS, now });
   const started = performance.now();
   const checks = ALL_CHECKS.filter((c) => request.checks.includes(c.id));
   const settings = {
     rootUseDays: request.rootUseDays,
     unusedDays: request.unusedDays,
     rotationDays: request.rotationDays,
-    now: ctx.clock.now(),
+    now,
   };
+  const frameworks = request.framework ? [request.framework] : FRAMEWORK_IDS;
+  const run: RunOptions = { settings, frameworks, exceptions, target: request.initTarget ?? '' };
   const caller = await readIdentity(ctx);
   // jsonl: each account's document is printed the moment it is done, so a long --org audit shows results at once
   // and a crash loses nothing already printed.
@@ -51,12 +72,19 @@ export async function runAudit(ctx: Context, request: AuditRequest): Promise<{ d
     hub?.send(a, clients);
   };
   let accounts: AccountAudit[];
-  if (request.org) accounts = await auditOrganization(ctx, caller, checks, settings, { ...request, onAccount });
+  if (request.org) accounts = await auditOrganization(ctx, caller, checks, run, { ...request, onAccount });
   else {
-    accounts = [await auditAccount(ctx, caller, checks, settings)];
+    accounts = [await auditAccount(ctx, caller, checks, run)];
     onAccount(accounts[0] as AccountAudit, ctx.clients);
   }
-  const doc = auditDocument(accounts, settings.now);
+  const notices = exceptions?.notices();
+  for (const w of notices?.warnings ?? []) ctx.out.warn(`Warning: ${w}`);
+  for (const n of notices?.notices ?? []) ctx.out.info(`Notice: ${n}`);
+  const doc = auditDocument(accounts, now, {
+    framework: request.framework,
+    compliance: request.framework ? complianceSummary(request.framework, accounts, ALL_CHECKS) : undefined,
+    exceptions: exceptions && notices ? { entries: exceptions.entries.length, ...notices } : undefined,
+  });
   const { retried, attempts } = ctx.awsRetries();
   ctx.out.debug(
     `audit: ${ctx.awsCallCount()} AWS calls in ${Math.round(performance.now() - started)} ms` +

@@ -1,7 +1,8 @@
 /** audit's flags → validated settings; every problem is a UsageError (exit 2) naming the flag. */
 import { DEFAULT_ROLE_NAME } from '../../aws/assume-role.js';
 import { UsageError } from '../../errors.js';
-import { CHECK_IDS } from '../../checks/registry.js';
+import { ALL_CHECKS, CHECK_IDS, resolveCheckId } from '../../checks/registry.js';
+import { FRAMEWORK_IDS, type FrameworkId } from '../../frameworks/catalog.js';
 import { SEVERITIES, type Severity } from '../../checks/types.js';
 import { parseIntegerInRange } from '../../lib/rules.js';
 
@@ -34,6 +35,10 @@ export interface AuditFlags {
   force?: boolean;
   securityHub?: boolean;
   securityHubAccount?: string;
+  accept?: string[];
+  allowLongExceptions?: boolean;
+  excludeCheck?: string[];
+  framework?: string;
 }
 
 export interface AuditRequest {
@@ -52,6 +57,11 @@ export interface AuditRequest {
   force: boolean;
   /** --security-hub: import the findings; `account` sends them all to one aggregator account. */
   securityHub?: { account?: string };
+  /** --accept files (the working folder's .iam-bootstrap/accept.yaml is added when it exists). */
+  accept: string[];
+  allowLongExceptions: boolean;
+  /** --framework: only the checks that map to it, its ids in every format, and its compliance summary. */
+  framework?: FrameworkId;
 }
 
 
@@ -85,9 +95,20 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
   if (!SEVERITIES.includes(failOn as Severity)) {
     throw new UsageError(`--fail-on: unknown severity "${failOn}"; choose ${SEVERITIES.join(', ')}.`);
   }
-  const checks = flags.check ?? CHECK_IDS;
-  const unknown = checks.filter((c) => !CHECK_IDS.includes(c));
-  if (unknown.length) throw new UsageError(`--check: unknown check "${unknown.join('", "')}"; the checks are: ${CHECK_IDS.join(', ')}.`);
+  const ids = (flag: string, given: string[]) => {
+    const list = given.flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean);
+    const unknown = list.filter((c) => !resolveCheckId(c));
+    if (unknown.length) throw new UsageError(`${flag}: unknown check "${unknown.join('", "')}"; the checks are: ${CHECK_IDS.join(', ')}.`);
+    return list.map((c) => resolveCheckId(c) as string);
+  };
+  const framework = flags.framework;
+  if (framework !== undefined && !(FRAMEWORK_IDS as readonly string[]).includes(framework)) {
+    throw new UsageError(`--framework: unknown framework "${framework}"; choose ${FRAMEWORK_IDS.join(', ')}.`);
+  }
+  const excluded = ids('--exclude-check', flags.excludeCheck ?? []);
+  const mapped = framework ? ALL_CHECKS.filter((c) => c.mappings[framework as FrameworkId]).map((c) => c.id) : CHECK_IDS;
+  const checks = (flags.check ? ids('--check', flags.check) : mapped).filter((c) => !excluded.includes(c));
+  if (!checks.length) throw new UsageError('--exclude-check: every selected check is excluded; nothing would be audited.');
 
   const roleName = flags.roleName ?? DEFAULT_ROLE_NAME;
   if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new UsageError(`--role-name: "${roleName}" is not a valid IAM role name.`);
@@ -118,6 +139,9 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
   }
   return {
     reports,
+    accept: flags.accept ?? [],
+    allowLongExceptions: flags.allowLongExceptions === true,
+    ...(framework ? { framework: framework as FrameworkId } : {}),
     force: flags.force === true,
     ...(flags.securityHub ? { securityHub: flags.securityHubAccount ? { account: flags.securityHubAccount } : {} } : {}),
     format,

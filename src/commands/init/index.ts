@@ -7,6 +7,7 @@ import { currentAlias } from '../../account/alias.js';
 import { securityContact } from '../../account/contacts.js';
 import { readIdentity, type AccountIdentity } from '../../account/identity.js';
 import { judgeRoot, readAccountSummary } from '../../account/root.js';
+import { getUser } from '../../account/users.js';
 import type { Context } from '../../context.js';
 import { PENDING_ACCESS_KEY_TAG, PENDING_PASSWORD_TAG } from '../../credentials/journal.js';
 import { CredentialVault, deliverCredentials } from '../../credentials/vault.js';
@@ -29,7 +30,7 @@ import { rootAccessStep } from '../../steps/root-access.js';
 import { rootCredentialsStep } from '../../steps/root-credentials.js';
 import { securityContactStep } from '../../steps/security-contact.js';
 import { supportRoleStep } from '../../steps/support-role.js';
-import { factsOf, plan, type PlanFacts, type Step, type StepContext, type StepId, type StepPlan } from '../../steps/types.js';
+import { ADMIN_USER_STEPS, factsOf, isSelected, plan, type InitSettings, type PlanFacts, type Step, type StepContext, type StepId, type StepPlan } from '../../steps/types.js';
 import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles, type FileTarget, type SecretFileRole } from './files.js';
 import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './options.js';
 import { askPlanChoice, completeSettings, reviseSettings, type ExistingState } from './prompts.js';
@@ -168,10 +169,10 @@ interface Planned {
 /** Inspects every step and makes every check a real run makes before its first change (--dry-run stops after it). */
 async function planAll(ctx: StepContext, paths: Partial<Record<SecretFileRole, string>>, env: InitEnvironment, existingAlias: string | undefined): Promise<Planned> {
   const { settings, account } = ctx;
-  // Inspections only read, so they run together. With --no-admin-user the admin's steps are not even inspected.
-  const plans = await Promise.all(
-    INIT_STEPS.map((step) => (!settings.withAdminUser && ADMIN_USER_STEPS.has(step.id) ? skippedForNoAdminUser(step) : step.inspect(ctx))),
-  );
+  // Inspections only read, so they run together. A step not selected (--only, --skip), or an admin step with
+  // --no-admin-user, is not even inspected.
+  const plans = await Promise.all(INIT_STEPS.map((step) => notRun(settings, step) ?? step.inspect(ctx)));
+  await checkAdminUserExists(ctx, plans);
   const facts = factsOf(plans);
   checkPlannedSecrets(ctx, plans, facts);
   checkTagLimit(ctx, facts, { password: planOf(plans, 'console-access'), accessKey: planOf(plans, 'access-key') });
@@ -198,15 +199,28 @@ async function planAll(ctx: StepContext, paths: Partial<Record<SecretFileRole, s
  */
 async function contactToAskAbout(ctx: Context, request: InitRequest) {
   if (request.yes || !request.securityContact || request.securityContact.email !== undefined) return undefined;
+  if (!isSelected(request.steps, 'security-contact')) return undefined;
   return securityContact(ctx);
 }
 
-/** The steps about the admin user: all skipped with --no-admin-user. */
-const ADMIN_USER_STEPS = new Set(['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa']);
+/** The plan of a step this run does not inspect, or undefined when it runs. */
+function notRun(settings: InitSettings, step: { id: StepId; title: string }): StepPlan | undefined {
+  if (!isSelected(settings.steps, step.id)) return plan(step, 'skip', settings.steps.only ? 'not selected (--only)' : 'skipped (--skip)', undefined);
+  if (!settings.withAdminUser && ADMIN_USER_STEPS.includes(step.id)) return plan(step, 'skip', 'no admin user (--no-admin-user)', undefined);
+  return undefined;
+}
 
-/** Not inspected at all: there is no admin user to look at. */
-function skippedForNoAdminUser(step: { id: StepId; title: string }): StepPlan {
-  return plan(step, 'skip', 'no admin user (--no-admin-user)', undefined);
+/**
+ * --only mfa (or console-access, access-key) for a user the run does not create: the user must exist, or the
+ * first change would fail half-way. Said before any change.
+ */
+async function checkAdminUserExists(ctx: StepContext, plans: StepPlan[]): Promise<void> {
+  const { settings } = ctx;
+  const needsUser = plans.some((p) => ['console-access', 'access-key', 'mfa'].includes(p.id) && p.status !== 'skip');
+  if (!settings.withAdminUser || !needsUser || isSelected(settings.steps, 'admin-user')) return;
+  if (!(await getUser(ctx, settings.adminUser))) {
+    throw new UsageError(`--only: the user ${settings.adminUser} does not exist, and admin-user is not among the steps; add it (--only admin-user,…).`);
+  }
 }
 
 function secretsPlanned(plans: StepPlan[]): boolean {

@@ -7,7 +7,7 @@ import type { StdinText } from '../../context.js';
 import type { PasswordPolicy, PresetName } from '../../lib/password-policy.js';
 import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
 import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
-import type { InitSettings } from '../../steps/types.js';
+import { ADMIN_USER_STEPS, isSelected, STEP_IDS, type InitSettings, type StepId, type StepSelection } from '../../steps/types.js';
 import {
   checkAccountAlias,
   checkAnalyzerName,
@@ -73,6 +73,8 @@ export interface InitFlags {
   dryRun?: boolean;
   centralizeRootAccess?: boolean;
   removeRootCredentials?: boolean;
+  only?: string[];
+  skip?: string[];
   yes?: boolean;
 }
 
@@ -82,6 +84,8 @@ export interface InitFlags {
  */
 export interface InitRequest {
   dryRun: boolean;
+  /** --only / --skip. */
+  steps: StepSelection;
   centralizeRootAccess: boolean;
   removeRootCredentials: boolean;
   yes: boolean;
@@ -135,7 +139,20 @@ function integer(flag: string, text: string | undefined, min: number, max: numbe
  * (commander's getOptionValueSource).
  */
 /** `elsewhere`: the global --account or --role-arn was given (init acts in another account). */
+/** "--only a,b --only c" → the step ids, each checked. */
+function stepList(flag: string, given: string[]): StepId[] {
+  const ids = given.flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !(STEP_IDS as readonly string[]).includes(id));
+  if (unknown.length) throw usage(flag, `unknown step "${unknown.join('", "')}"; the steps are ${STEP_IDS.join(', ')}.`);
+  if (!ids.length) throw usage(flag, `name at least one step (${STEP_IDS.join(', ')}).`);
+  return [...new Set(ids)] as StepId[];
+}
+
 export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) => boolean, elsewhere = false): InitRequest {
+  if (flags.only && flags.skip) throw usage('--only', 'cannot be combined with --skip: name the steps to run, or the steps to leave out.');
+  const steps: StepSelection = { ...(flags.only ? { only: stepList('--only', flags.only) } : {}), skip: flags.skip ? stepList('--skip', flags.skip) : [] };
+  const selected = (id: StepId) => isSelected(steps, id);
+  const adminSelected = ADMIN_USER_STEPS.some(selected);
   if (flags.removeRootCredentials && !elsewhere) {
     throw usage('--remove-root-credentials', "needs --account <member account id>: it removes a member account's root credentials from the management account.");
   }
@@ -223,8 +240,10 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
   if (mfa === false && (flags.mfaSecretFile || flags.qrPng || flags.mfaDeviceName)) {
     throw usage('--no-mfa', 'cannot be combined with --mfa-secret-file, --qr-png or --mfa-device-name.');
   }
-  if (yes && !adminUser && !noAdminUser) throw usage('--yes', 'needs --admin-user <name> (or --no-admin-user): there is no one to ask.');
-  if (yes && !noAdminUser && mfa !== false && !flags.mfaSecretFile) {
+  if (yes && !adminUser && !noAdminUser && adminSelected) {
+    throw usage('--yes', 'needs --admin-user <name> (or --no-admin-user, or --only without the admin steps): there is no one to ask.');
+  }
+  if (yes && !noAdminUser && selected('mfa') && mfa !== false && !flags.mfaSecretFile) {
     throw usage(
       '--yes',
       'MFA enrolment needs a person to scan a QR code; pass --mfa-secret-file <path> for scripted enrolment, or --no-mfa.',
@@ -233,6 +252,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
 
   return {
     dryRun: flags.dryRun === true,
+    steps,
     centralizeRootAccess: flags.centralizeRootAccess === true,
     removeRootCredentials: flags.removeRootCredentials === true,
     yes,
@@ -247,7 +267,8 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     adminGroup,
     adminPolicies,
     requireMfa: flags.requireMfa !== false,
-    adminUser: noAdminUser ? null : adminUser,
+    // No admin step selected: there is no admin user to ask about.
+    adminUser: noAdminUser || !adminSelected ? null : adminUser,
     tags,
     passwordResetRequired: flags.passwordResetRequired === true,
     consoleAccess: passwordStdin ? true : consoleAccess,

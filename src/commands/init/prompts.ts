@@ -20,7 +20,7 @@ import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
 import type { SecurityContact } from '../../account/contacts.js';
 import { defaultContactName } from '../../steps/security-contact.js';
 import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
-import type { InitSettings } from '../../steps/types.js';
+import { isSelected, type InitSettings, type StepId } from '../../steps/types.js';
 import { DEFAULT_ADMIN_GROUP, type InitRequest } from './options.js';
 
 const asValidator = (rule: (v: string) => string | undefined) => (v: string) => rule(v.trim()) ?? true;
@@ -41,9 +41,10 @@ export async function completeSettings(
   const ask = !request.yes;
   const { prompt } = ctx;
 
+  const selected = (id: StepId) => isSelected(request.steps, id);
   let alias = request.alias ?? undefined;
   let replaceAlias = request.replaceAlias;
-  if (request.alias === undefined && ask) {
+  if (request.alias === undefined && ask && selected('account-alias')) {
     ({ alias, replaceAlias } = await askAlias(ctx, existing.alias, replaceAlias));
   }
 
@@ -54,7 +55,7 @@ export async function completeSettings(
     : (request.adminUser ?? (await prompt.input({ message: 'Admin user name', default: 'admin', validate: asValidator(checkUserName) })).trim());
 
   let securityContact = request.securityContact ?? undefined;
-  if (securityContact && ask && securityContact.email === undefined && !existing.contact) {
+  if (securityContact && ask && securityContact.email === undefined && !existing.contact && selected('security-contact')) {
     securityContact = await askContact(ctx, securityContact);
   }
 
@@ -71,6 +72,7 @@ export async function completeSettings(
     centralizeRootAccess: request.centralizeRootAccess,
     removeRootCredentials: request.removeRootCredentials,
     withAdminUser,
+    steps: request.steps,
     adminUser,
     tags: request.tags,
     consoleAccess: request.consoleAccess ?? true,

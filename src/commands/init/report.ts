@@ -84,7 +84,7 @@ export function nextSteps(
   if (noSecurityContact) {
     steps.push({
       id: 'security-contact',
-      text: 'Add a security contact, so AWS can reach someone about a security issue (CIS 1.2): iam-bootstrap init --security-contact-email <email> --security-contact-phone <phone>, or the console: account menu → Account → Alternate contacts.',
+      text: 'Add a security contact, so AWS can reach someone about a security issue (CIS 2.3): iam-bootstrap init --only security-contact --security-contact-email <email> --security-contact-phone <phone>, or the console: account menu → Account → Alternate contacts.',
     });
   }
   // A root without password or keys cannot sign in: there is nothing to protect with MFA (CIS, Security Hub IAM.9).

@@ -91,7 +91,7 @@ describe.each(['aws-us-gov', 'aws-cn'])('a caller in %s', (partition) => {
     // What the report says: resources and fixes.
     const checks = doc.accounts[0]?.checks ?? [];
     const byId = (id: string) => checks.find((c) => c.id === id);
-    expect(byId('admin-user')?.status).toBe('pass'); // AdministratorAccess of this partition recognised
+    expect(byId('admin-path')?.status).toBe('pass'); // AdministratorAccess of this partition recognised
     expect(byId('cloudshell-full-access')?.resources).toEqual([`arn:${partition}:iam::111122223333:user/bob`]);
     expect(byId('cloudshell-full-access')?.remediation).toContain(policy('AWSCloudShellFullAccess'));
     expect(byId('root-mfa')?.resources).toEqual([`arn:${partition}:iam::111122223333:root`]);

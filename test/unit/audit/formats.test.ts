@@ -6,9 +6,10 @@ import { CSV_COLUMNS, csvField, renderCsv } from '../../../src/audit/formats/csv
 import { HTML_CONTENT_SECURITY_POLICY, renderHtml } from '../../../src/audit/formats/html.js';
 import { renderJunit } from '../../../src/audit/formats/junit.js';
 import { OCSF_VERSION, renderOcsf } from '../../../src/audit/formats/ocsf.js';
-import { auditDocument, renderMarkdown } from '../../../src/audit/report.js';
+import { auditDocument, renderMarkdown, renderTable } from '../../../src/audit/report.js';
 import { countStatuses, type AccountAudit } from '../../../src/audit/run-audit.js';
 import type { CheckResult } from '../../../src/checks/types.js';
+import { captureOutput } from '../../support/context.js';
 import { assertOcsfComplianceFinding } from '../../support/ocsf.js';
 
 const check = (over: Partial<CheckResult> & Pick<CheckResult, 'id' | 'status'>): CheckResult => ({
@@ -16,7 +17,8 @@ const check = (over: Partial<CheckResult> & Pick<CheckResult, 'id' | 'status'>):
   severity: 'medium',
   detail: `detail of ${over.id}`,
   resources: [],
-  references: ['CIS 1.10', 'IAM.5'],
+  references: ['CIS 7.0 2.10', 'Security Hub IAM.5'],
+  mappings: { 'cis-7.0': ['2.10'], 'security-hub': ['IAM.5'] },
   remediation: over.status === 'fail' ? `fix ${over.id}` : '',
   ...over,
 });
@@ -62,19 +64,19 @@ describe('csv report', () => {
     // 5 + 2 checks, and one row for the account that could not be audited.
     expect(rows).toHaveLength(8);
     const nasty = rows.find((r) => r.check_id === 'console-mfa' && r.account_id === '111122223333');
-    expect(nasty).toMatchObject({ detail: NASTY, status: 'fail', severity: 'high', account_alias: 'prod-main', references: 'CIS 1.10 IAM.5' });
+    expect(nasty).toMatchObject({ detail: NASTY, status: 'fail', severity: 'high', account_alias: 'prod-main', references: 'CIS 7.0 2.10 Security Hub IAM.5' });
     expect(nasty?.resources?.split(' ')).toEqual(['arn:aws:iam::111122223333:user/a,b', 'arn:aws:iam::111122223333:user/c']);
     expect(rows.at(-1)).toMatchObject({ account_id: '333344445555', status: 'error', detail: expect.stringContaining('cannot assume') });
   });
 
   it('writes exactly the text a person would, checked against text written by hand', () => {
     const doc = auditDocument(
-      [account('111122223333', [check({ id: 'console-mfa', status: 'fail', severity: 'high', detail: 'bob, "ops": no MFA\nsee IAM', resources: ['arn:aws:iam::111122223333:user/bob'], references: ['CIS 2.10'], remediation: 'enable MFA' })])],
+      [account('111122223333', [check({ id: 'console-mfa', status: 'fail', severity: 'high', detail: 'bob, "ops": no MFA\nsee IAM', resources: ['arn:aws:iam::111122223333:user/bob'], references: ['CIS 7.0 2.10'], remediation: 'enable MFA' })])],
       new Date('2026-11-23T10:00:00.000Z'),
     );
     expect(renderCsv(doc)).toBe(
-      'account_id,account_alias,check_id,title,severity,status,detail,resources,references,remediation,generated_at\r\n' +
-        '111122223333,,console-mfa,Title of console-mfa,high,fail,"bob, ""ops"": no MFA\nsee IAM",arn:aws:iam::111122223333:user/bob,CIS 2.10,enable MFA,2026-11-23T10:00:00.000Z\r\n',
+      'account_id,account_alias,check_id,title,severity,status,detail,resources,references,remediation,accepted_reason,accepted_owner,accepted_until,accepted_by,generated_at\r\n' +
+        '111122223333,,console-mfa,Title of console-mfa,high,fail,"bob, ""ops"": no MFA\nsee IAM",arn:aws:iam::111122223333:user/bob,CIS 7.0 2.10,enable MFA,,,,,2026-11-23T10:00:00.000Z\r\n',
     );
   });
 
@@ -137,7 +139,7 @@ describe('ocsf report', () => {
       type_uid: 200301,
       severity_id: 4,
       time: Date.parse('2026-11-23T10:00:00.000Z'),
-      compliance: { status_id: 3, status: 'Fail', requirements: ['CIS 1.10', 'Security Hub IAM.5'] },
+      compliance: { status_id: 3, status: 'Fail', requirements: ['CIS 7.0 2.10', 'Security Hub IAM.5'], standards: ['CIS AWS Foundations Benchmark v7.0.0', 'AWS Security Hub CSPM controls (IAM and Account)'] },
       remediation: { desc: 'fix console-mfa' },
       cloud: { provider: 'AWS', region: 'eu-west-1', account: { uid: '111122223333', name: 'prod-main' } },
     });
@@ -250,5 +252,80 @@ describe('markdown report', () => {
     expect(rows.filter((r) => !r.header)).toHaveLength(4);
     const headings = tokens.filter((t, i) => tokens[i - 1]?.type === 'heading_open').map((t) => t.content);
     expect(headings).toContain('Account 111122223333 (acme)');
+  });
+});
+
+describe('an accepted finding is shown as accepted in every format', () => {
+  const BREAK_GLASS = { entry: 'accept.yaml#1', reason: 'Break-glass user, MFA in the safe', owner: 'security@example.com', expires: '2027-03-31', resources: ['arn:aws:iam::111122223333:user/break-glass'] };
+  const HARDWARE = { entry: 'accept.yaml#2', reason: 'Hardware key on order', expires: '2027-01-15', resources: [] };
+  const doc = auditDocument(
+    [
+      account('111122223333', [
+        check({ id: 'root-hardware-mfa', status: 'accepted', severity: 'medium', detail: 'root uses a virtual MFA device', remediation: 'console', accepted: [HARDWARE] }),
+        // Partly accepted: break-glass is accepted, carol still fails.
+        check({ id: 'console-mfa', status: 'fail', severity: 'high', detail: 'carol: console password, no MFA', resources: ['arn:aws:iam::111122223333:user/carol'], accepted: [BREAK_GLASS] }),
+        check({ id: 'password-policy', status: 'pass' }),
+      ], 'prod-main'),
+    ],
+    new Date('2026-11-23T10:00:00.000Z'),
+  );
+  const HARDWARE_LINE = 'accepted until 2027-01-15 (accept.yaml#2): Hardware key on order';
+  const BREAK_GLASS_LINE = 'accepted arn:aws:iam::111122223333:user/break-glass until 2027-03-31 by security@example.com (accept.yaml#1): Break-glass user, MFA in the safe';
+
+  it('json: status accepted with who, why and until when; counted apart from fail', () => {
+    const json = JSON.parse(JSON.stringify(doc));
+    expect(json.accounts[0].checks[0]).toMatchObject({ status: 'accepted', accepted: [HARDWARE] });
+    expect(json.accounts[0].checks[1]).toMatchObject({ status: 'fail', accepted: [BREAK_GLASS] });
+    expect(json.summary).toMatchObject({ fail: 1, accepted: 1, pass: 1 });
+  });
+
+  it('table: an accepted status and the exception under the check', () => {
+    const text = renderTable(captureOutput().out, doc);
+    expect(text).toMatch(/ACCEPTED\s+medium\s+root-hardware-mfa/);
+    expect(text).toContain(HARDWARE_LINE);
+    expect(text).toContain(BREAK_GLASS_LINE);
+    expect(text).toContain('1 pass, 1 fail, 1 accepted, 0 error, 0 skip');
+  });
+
+  it('markdown: an accepted status with the exception in the detail', () => {
+    const html = new MarkdownIt({ html: true }).render(renderMarkdown(doc));
+    expect(html).toMatch(/🔷 accepted<\/td>\s*<td>medium<\/td>\s*<td><code>root-hardware-mfa<\/code>/);
+    expect(html).toContain(HARDWARE_LINE);
+    expect(html).toContain('carol: console password, no MFA<br>accepted arn:aws:iam::111122223333:user/break-glass until 2027-03-31');
+  });
+
+  it('csv: the status, and the reason, owner, expiry and entry in their own columns', () => {
+    const records = parseCsv(renderCsv(doc), { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => [r.check_id, r.status, r.accepted_reason, r.accepted_owner, r.accepted_until, r.accepted_by])).toEqual([
+      ['root-hardware-mfa', 'accepted', 'Hardware key on order', '', '2027-01-15', 'accept.yaml#2'],
+      ['console-mfa', 'fail', 'Break-glass user, MFA in the safe', 'security@example.com', '2027-03-31', 'accept.yaml#1'],
+      ['password-policy', 'pass', '', '', '', ''],
+    ]);
+  });
+
+  it('junit: a skipped testcase whose message is the exception; not a failure', () => {
+    const xml = renderJunit(doc);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(xml);
+    const suite = parsed.testsuites.testsuite[0];
+    expect(suite).toMatchObject({ tests: '3', failures: '1', skipped: '1' });
+    const hardware = suite.testcase.find((t: { name: string }) => t.name === 'root-hardware-mfa');
+    expect(hardware).not.toHaveProperty('failure');
+    expect(hardware.skipped.message).toBe(HARDWARE_LINE);
+  });
+
+  it('ocsf: compliance Fail, finding status Suppressed with the exception as status_detail, valid against the schema', () => {
+    const lines = renderOcsf(doc, { region: 'eu-west-1', partition: 'aws', toolVersion: '9.9.9' }).trimEnd().split('\n').map((l) => JSON.parse(l));
+    for (const f of lines) assertOcsfComplianceFinding(f);
+    expect(lines[0]).toMatchObject({ compliance: { status_id: 3, status: 'Fail' }, status_id: 3, status: 'Suppressed', status_detail: HARDWARE_LINE });
+    // The partly accepted check is still a new failure; the accepted part is in its detail.
+    expect(lines[1]).toMatchObject({ compliance: { status_id: 3 }, status_id: 1, status: 'New', status_detail: BREAK_GLASS_LINE });
+  });
+
+  it('html: an accepted badge and the exception, distinct from fail and pass', () => {
+    const html = renderHtml(doc, '9.9.9');
+    expect(html).toMatch(/<article class="check accepted sev-medium" id="a111122223333-root-hardware-mfa"><h4><span class="badge accepted">◆ accepted<\/span>/);
+    expect(html).toContain('Accepted exceptions (1)');
+    expect(html).toContain(`<b>Accepted:</b> ${HARDWARE_LINE.replace(/^accepted /, '')}`);
   });
 });

@@ -4,7 +4,7 @@ import { parseAuditFlags } from '../../../src/commands/audit/options.js';
 import { auditExitCode, renderTable } from '../../../src/audit/report.js';
 import { RuntimeError, UsageError, describeError } from '../../../src/errors.js';
 import { assumedRoleCredentials } from '../../../src/aws/assume-role.js';
-import { auditContext, SECURE } from '../../support/audit-fixture.js';
+import { ADMIN_ACCESS, auditContext, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';
 
 const MGMT = '111122223333';
 const management = {
@@ -68,6 +68,35 @@ describe('audit --org', () => {
   it('never reports an Organization without ACTIVE accounts as a clean audit', async () => {
     const { ctx } = auditContext({ ...management, orgAccounts: [{ id: '444444444444', state: 'SUSPENDED' }] });
     await expect(runAudit(ctx, parseAuditFlags({ org: true }, false))).rejects.toThrow(/ListAccounts returned no ACTIVE account/);
+  });
+
+  it('every fix that runs init names the account it is for and only the step that fixes it', async () => {
+    // Everything init can fix is broken, in the management account and in a member.
+    const broken: Scenario = {
+      ...SECURE, aliases: [], passwordPolicy: undefined, supportRoles: [], securityContact: undefined, analyzers: {},
+      rows: [ROOT, userRow('bob')], users: [{ name: 'bob', attached: [ADMIN_ACCESS] }], groups: [],
+    };
+    const { ctx } = auditContext({ ...management, ...broken, organizationRole: 'management' }, true, { '222222222222': broken });
+    const { doc } = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json', accounts: `${MGMT},222222222222`, roleName: 'Auditor' }, false));
+    const fixes = (accountId: string) =>
+      doc.accounts.find((a) => a.accountId === accountId)!.checks.flatMap((c) => c.remediation.split('\n').filter((l) => l.includes('iam-bootstrap init')).map((l) => [c.id, l]));
+    const member = fixes('222222222222');
+    expect(member.map(([id]) => id)).toEqual(expect.arrayContaining(['account-alias', 'password-policy', 'security-contact', 'support-role', 'access-analyzer', 'admin-path', 'admin-mfa']));
+    for (const [id, line] of member) {
+      expect(line, id).toMatch(/iam-bootstrap init --only [a-z-]+(,[a-z-]+)* /);
+      expect(line, id).toMatch(/ --account 222222222222 --role-name Auditor(\b|$)/);
+    }
+    // An AWS CLI alternative acts wherever the shell's credentials are: the fix says which account it is for.
+    const contact = doc.accounts.find((a) => a.accountId === '222222222222')!.checks.find((c) => c.id === 'security-contact')!;
+    expect(contact.remediation).toMatch(/\(or: aws account put-alternate-contact [^\n]*\n\(aws commands: run them with credentials for account 222222222222, not from where this audit ran\.\)$/);
+    expect(doc.accounts.find((a) => a.accountId === MGMT)!.checks.find((c) => c.id === 'security-contact')!.remediation).not.toContain('aws commands:');
+    // The management account is audited with the operator's own credentials: its fixes act there, with no --account.
+    const own = fixes(MGMT);
+    expect(own.length).toBe(member.length);
+    for (const [id, line] of own) {
+      expect(line, id).toMatch(/iam-bootstrap init --only /);
+      expect(line, id).not.toMatch(/--account/);
+    }
   });
 
   it('shows an accounts × failing checks table', async () => {

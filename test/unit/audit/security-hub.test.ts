@@ -1,4 +1,4 @@
-import { BatchImportFindingsCommand, DescribeHubCommand, GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, DescribeHubCommand, GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { importFindings, toAsff, SecurityHubNotEnabledError } from '../../../src/audit/security-hub.js';
@@ -13,7 +13,8 @@ const check = (id: string, status: CheckResult['status'], over: Partial<CheckRes
   severity: 'high',
   detail: `detail of ${id}`,
   resources: [],
-  references: ['CIS 1.10', 'IAM.5'],
+  references: ['CIS 7.0 2.10', 'Security Hub IAM.5'],
+  mappings: { 'cis-7.0': ['2.10'], 'security-hub': ['IAM.5'] },
   remediation: status === 'fail' ? `fix ${id}` : '',
   ...over,
 });
@@ -36,17 +37,32 @@ function fakeHub(opts: { enabled?: boolean; refuse?: string[] } = {}) {
     return { HubArn: 'arn:aws:securityhub:eu-west-1:111122223333:hub/default' };
   });
   mock.on(GetFindingsCommand).callsFake(async () => ({ Findings: [...store.values()] }));
+  /** BatchUpdateFindings calls: the workflow status asked for, and the finding ids. */
+  const updates: { status?: string; note?: string; ids: string[] }[] = [];
   mock.on(BatchImportFindingsCommand).callsFake(async (input: { Findings: AwsSecurityFinding[] }) => {
     batches.push(input.Findings.length);
     const failed = input.Findings.filter((f) => opts.refuse?.includes(f.GeneratorId ?? ''));
-    for (const f of input.Findings) if (!failed.includes(f)) store.set(f.Id as string, f);
+    for (const f of input.Findings) {
+      if (failed.includes(f)) continue;
+      // As Security Hub does: a provider's Workflow and Note count only when the finding is created.
+      const old = store.get(f.Id as string);
+      store.set(f.Id as string, old ? { ...f, Workflow: old.Workflow, Note: old.Note } : f);
+    }
     return {
       SuccessCount: input.Findings.length - failed.length,
       FailedCount: failed.length,
       FailedFindings: failed.map((f) => ({ Id: f.Id, ErrorCode: 'InvalidInput', ErrorMessage: 'Finding does not adhere to ASFF' })),
     };
   });
-  return { client, store, batches, mock };
+  mock.on(BatchUpdateFindingsCommand).callsFake(async (input: { FindingIdentifiers: { Id: string }[]; Workflow?: { Status: string }; Note?: { Text: string; UpdatedBy: string } }) => {
+    updates.push({ status: input.Workflow?.Status, note: input.Note?.Text, ids: input.FindingIdentifiers.map((f) => f.Id) });
+    for (const { Id } of input.FindingIdentifiers) {
+      const f = store.get(Id);
+      if (f) store.set(Id, { ...f, ...(input.Workflow ? { Workflow: input.Workflow as never } : {}), ...(input.Note ? { Note: { ...input.Note, UpdatedAt: 'now' } } : {}) });
+    }
+    return { ProcessedFindings: input.FindingIdentifiers, UnprocessedFindings: [] };
+  });
+  return { client, store, batches, updates, mock };
 }
 
 describe('Security Hub findings (ASFF)', () => {
@@ -107,6 +123,44 @@ describe('Security Hub findings (ASFF)', () => {
     expect(hub.store.size).toBe(250);
     const one = hub.store.get('iam-bootstrap/111122223333/c0');
     expect(one).toMatchObject({ CreatedAt: NOW.toISOString(), UpdatedAt: later.toISOString() });
+  });
+
+  it('an accepted finding is FAILED with its workflow SUPPRESSED and the reason in a note, and follows the exceptions on re-runs', async () => {
+    const hub = fakeHub();
+    const acceptedBy = [{ entry: 'accept.yaml#1', reason: 'Hardware key on order', owner: 'sec@example.com', expires: '2026-12-31', resources: [] }];
+    const accepted = check('root-hardware-mfa', 'accepted', { accepted: acceptedBy });
+    const id = 'iam-bootstrap/111122223333/root-hardware-mfa';
+    // Created accepted: the workflow and note come with the import.
+    await importFindings(audit([accepted, check('console-mfa', 'fail')]), { ...TARGET, client: hub.client }, NOW);
+    expect(hub.store.get(id)).toMatchObject({
+      Compliance: { Status: 'FAILED' },
+      Severity: { Label: 'HIGH' },
+      Workflow: { Status: 'SUPPRESSED' },
+      Note: { Text: 'accepted until 2026-12-31 by sec@example.com (accept.yaml#1): Hardware key on order', UpdatedBy: 'iam-bootstrap' },
+    });
+    expect(hub.updates).toEqual([]);
+    // The exception is gone: the finding we suppressed is NEW again; a finding accepted now is suppressed.
+    const outcome = await importFindings(audit([check('root-hardware-mfa', 'fail'), check('console-mfa', 'accepted', { accepted: acceptedBy })]), { ...TARGET, client: hub.client }, NOW);
+    expect(hub.updates).toEqual([
+      { status: 'NEW', note: 'No exception accepts this finding any more.', ids: [id] },
+      { status: 'SUPPRESSED', note: 'accepted until 2026-12-31 by sec@example.com (accept.yaml#1): Hardware key on order', ids: ['iam-bootstrap/111122223333/console-mfa'] },
+    ]);
+    expect(outcome.workflowsUpdated).toBe(2);
+    expect(hub.store.get(id)?.Workflow?.Status).toBe('NEW');
+    // Nothing changed: no update at all.
+    hub.updates.length = 0;
+    await importFindings(audit([check('root-hardware-mfa', 'fail'), check('console-mfa', 'accepted', { accepted: acceptedBy })]), { ...TARGET, client: hub.client }, NOW);
+    expect(hub.updates).toEqual([]);
+  });
+
+  it('a finding a person suppressed in Security Hub stays suppressed', async () => {
+    const hub = fakeHub();
+    await importFindings(audit([check('console-mfa', 'fail')]), { ...TARGET, client: hub.client }, NOW);
+    const id = 'iam-bootstrap/111122223333/console-mfa';
+    hub.store.set(id, { ...hub.store.get(id)!, Workflow: { Status: 'SUPPRESSED' }, Note: { Text: 'risk accepted', UpdatedBy: 'arn:aws:iam::111122223333:user/alice', UpdatedAt: 'x' } });
+    await importFindings(audit([check('console-mfa', 'fail')]), { ...TARGET, client: hub.client }, NOW);
+    expect(hub.updates).toEqual([]);
+    expect(hub.store.get(id)?.Workflow?.Status).toBe('SUPPRESSED');
   });
 
   it("reports each batch's refused findings without stopping", async () => {

@@ -39,7 +39,7 @@ describe('every check passes on a secured account', () => {
 describe('root checks', () => {
   it('root-mfa fails without MFA and names root', async () => {
     const r = await check('root-mfa', { ...SECURE, summary: { AccountMFAEnabled: 0 }, rows: [{ ...ROOT, mfa_active: 'false' }] });
-    expect(r).toMatchObject({ status: 'fail', severity: 'critical', references: ['CIS 1.5', 'IAM.9'], resources: ['arn:aws:iam::111122223333:root'] });
+    expect(r).toMatchObject({ status: 'fail', severity: 'critical', references: ['CIS 7.0 2.5', 'CIS 5.0 1.4', 'CIS 3.0 1.5', 'Security Hub IAM.9', 'SSB ACCT.02'], resources: ['arn:aws:iam::111122223333:root'] });
     expect(r.remediation).toMatch(/Console only/);
   });
 
@@ -94,7 +94,7 @@ describe('account and password checks', () => {
     const weak = { ...SECURE, passwordPolicy: { ...SECURE.passwordPolicy, MinimumPasswordLength: 12, PasswordReusePrevention: 5 } };
     expect((await check('password-length', weak)).detail).toBe('minimum length 12');
     expect((await check('password-reuse', weak)).detail).toBe('remembers only 5 passwords');
-    expect((await check('password-length', weak)).remediation).toBe('iam-bootstrap init --password-policy cis');
+    expect((await check('password-length', weak)).remediation).toBe('iam-bootstrap init --only password-policy --password-policy cis');
   });
 });
 
@@ -119,7 +119,7 @@ describe('user checks', () => {
     expect(r.status).toBe('fail');
     expect(r.detail).toBe('bob: administrator, no MFA; carol: administrator, no MFA');
     expect(r.resources).toEqual(['arn:aws:iam::111122223333:user/bob', 'arn:aws:iam::111122223333:user/carol']);
-    expect(r.remediation).toBe('iam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user bob\niam-bootstrap init --no-alias --no-password-policy --no-console-access --admin-user carol');
+    expect(r.remediation).toBe('iam-bootstrap init --only mfa --admin-user bob\niam-bootstrap init --only mfa --admin-user carol');
   });
 
   it('treats a group with a customer policy allowing * on * as administrators', async () => {
@@ -135,7 +135,7 @@ describe('user checks', () => {
 
   it('console-mfa lists console users without MFA', async () => {
     const r = await check('console-mfa', withRows(userRow('bob', { password_enabled: 'true', password_last_used: 'no_information' })));
-    expect(r).toMatchObject({ status: 'fail', detail: 'bob: console password, no MFA', references: ['CIS 1.10', 'IAM.5'] });
+    expect(r).toMatchObject({ status: 'fail', detail: 'bob: console password, no MFA', references: ['CIS 7.0 2.10', 'CIS 5.0 1.9', 'CIS 3.0 1.10', 'Security Hub IAM.5', 'Security Hub IAM.19', 'SSB ACCT.05'] });
   });
 
   it('unused-credentials flags passwords and keys unused beyond --unused-days, counting never-used from creation', async () => {

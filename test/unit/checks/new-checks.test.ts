@@ -17,7 +17,7 @@ const trust = (statement: object) => ({ Version: '2012-10-17', Statement: [{ Eff
 describe('security-contact (CIS 1.2)', () => {
   it('passes with a SECURITY contact, fails without, and reads only that', async () => {
     const ok = await check('security-contact', SECURE);
-    expect(ok).toMatchObject({ status: 'pass', detail: 'SECURITY contact Security team <security@example.com>', references: ['CIS 1.2'] });
+    expect(ok).toMatchObject({ status: 'pass', detail: 'SECURITY contact Security team <security@example.com>', references: ['CIS 7.0 2.3', 'CIS 5.0 1.2', 'CIS 3.0 1.2', 'Security Hub Account.1', 'SSB ACCT.01'] });
     expect(ok.sent).toEqual(['GetCallerIdentity', 'DescribeOrganization', 'GetAlternateContact', 'ListAccountAliases']);
     const none = await check('security-contact', { ...SECURE, securityContact: undefined });
     expect(none.status).toBe('fail');
@@ -43,7 +43,7 @@ describe('access-analyzer (CIS 1.20)', () => {
       },
     });
     expect(r.status).toBe('fail');
-    expect(r.detail).toBe('no ACTIVE analyzer in 2 of 3 enabled regions: ap-south-1; eu-west-1');
+    expect(r.detail).toBe('ap-south-1: no ACTIVE analyzer; eu-west-1: no ACTIVE analyzer (2 of 3 enabled regions)');
     expect(r.remediation).toContain('aws accessanalyzer create-analyzer --analyzer-name iam-bootstrap --type ACCOUNT --region ap-south-1');
   });
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../../src/commands/audit/index.js';
 import { parseAuditFlags } from '../../../src/commands/audit/options.js';
+import { FRAMEWORKS, type FrameworkId } from '../../../src/frameworks/catalog.js';
 import { ALL_CHECKS } from '../../../src/checks/registry.js';
 import { auditContext, daysAgo, ROOT, SECURE, userRow, type Scenario } from '../../support/audit-fixture.js';
 
@@ -24,7 +25,7 @@ describe('root-credentials-management in a management account', () => {
     const r = await check('root-credentials-management', { ...management, orgFeaturesError: error });
     expect(r.status).toBe('fail');
     expect(r.detail).toMatch(detail);
-    expect(r.remediation).toMatch(/iam-bootstrap init --centralize-root-access/);
+    expect(r.remediation).toMatch(/iam-bootstrap init --only root-access --centralize-root-access/);
   });
 
   it('AccessDenied is a real inability to read: error, naming the action', async () => {
@@ -99,14 +100,18 @@ describe('a report without the <root_account> row', () => {
   });
 });
 
-describe('references claim only what a check implements', () => {
+describe('mappings claim only what a check implements', () => {
   it('password-policy (a custom policy exists) does not cite Security Hub IAM.7, whose rule demands values', () => {
-    expect(ALL_CHECKS.find((c) => c.id === 'password-policy')?.references).not.toContain('IAM.7');
+    expect(ALL_CHECKS.find((c) => c.id === 'password-policy')?.mappings['security-hub']).toBeUndefined();
   });
 
-  it('every reference is a known CIS 3.0 section-1 control or Security Hub IAM control', () => {
-    const known = /^(CIS 1\.(4|5|6|7|8|9|10|11|12|13|14|15|16|17|19|2|20|22)|IAM\.(1|2|3|4|5|6|9|11|12|13|14|15|16|18|22|26|28)|seed checklist)$/;
-    for (const c of ALL_CHECKS) for (const r of c.references) expect(r, c.id).toMatch(known);
+  it('every mapped id is a requirement of that framework\'s catalogue', () => {
+    for (const c of ALL_CHECKS) {
+      for (const [framework, ids] of Object.entries(c.mappings)) {
+        const known = FRAMEWORKS[framework as FrameworkId].requirements.map((r) => r.id);
+        for (const id of ids ?? []) expect(known, `${c.id} → ${framework} ${id}`).toContain(id);
+      }
+    }
   });
 });
 

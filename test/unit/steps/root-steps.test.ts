@@ -328,7 +328,7 @@ describe('root-credentials step (--account <member> --remove-root-credentials)',
     const m = memberRoot(structuredClone(EVERYTHING), notEnabled);
     const err = await rootCredentialsStep.inspect(removalContext(m)).catch((e: unknown) => e);
     expect((err as RuntimeError).message).toContain('Root sessions are not enabled');
-    expect((err as RuntimeError).suggestion).toContain('iam-bootstrap init --centralize-root-access');
+    expect((err as RuntimeError).suggestion).toContain('iam-bootstrap init --only root-access --centralize-root-access');
   });
 
   it('refused without --account, in the management account and outside an Organization: exit 2, no call', async () => {

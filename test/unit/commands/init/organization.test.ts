@@ -55,7 +55,7 @@ describe('init --no-admin-user', () => {
   });
 
   it('--yes still needs --admin-user or --no-admin-user', () => {
-    expect(() => parse({ yes: true, mfa: false })).toThrow('--yes: needs --admin-user <name> (or --no-admin-user)');
+    expect(() => parse({ yes: true, mfa: false })).toThrow('--yes: needs --admin-user <name> (or --no-admin-user, or --only without the admin steps)');
   });
 });
 

@@ -1,0 +1,127 @@
+/**
+ * The README's Organization runbook, run as written: its shell blocks, with the AWS CLI and iam-bootstrap both
+ * pointed at moto and the test double by AWS_ENDPOINT_URL (the same variable a user would set for a local
+ * emulator). Then the case the runbook's last step does not cover: a member whose root keeps a virtual MFA
+ * device, accepted explicitly with an exception file.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, cliEnv, freshAccount, motoUrl, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
+
+const README = resolve(import.meta.dirname, '../../README.md');
+
+/** The shell blocks of the README's "New account in an Organization" runbook, in order. */
+function runbookBlocks(): string[] {
+  const text = readFileSync(README, 'utf8');
+  const start = text.indexOf('### New account in an Organization');
+  expect(start).toBeGreaterThan(-1);
+  const rest = text.slice(start + 1);
+  const section = rest.slice(0, rest.search(/\n#{2,3} /));
+  return [...section.matchAll(/```(?:sh|bash)?\n([^]*?)```/g)].map((m) => m[1] ?? '').filter((b) => /^# \d+\./m.test(b));
+}
+
+/**
+ * Runs the blocks in one bash, as a person pasting them would, recording each iam-bootstrap's exit code (the
+ * runbook's audits are meant to exit 1 at first, which must not stop the rest).
+ */
+async function runRunbook(blocks: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; exits: { code: number; args: string }[]; stderr: string }> {
+  const log = join(cwd, 'exits.log');
+  const prelude = [
+    'set -u',
+    `iam-bootstrap() { "${process.execPath}" "${CLI}" "$@"; local rc=$?; printf '%s\\t%s\\n' "$rc" "$*" >> "${log}"; return 0; }`,
+    // The runbook starts from an Organization's management account.
+    'aws organizations create-organization --feature-set ALL > /dev/null',
+  ].join('\n');
+  writeFileSync(log, '');
+  const script = `${prelude}\n${blocks.join('\n')}\n`;
+  const result = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
+    const child = spawn('bash', ['-c', script], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stderr }));
+  });
+  const exits = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
+    const [code, args] = l.split('\t');
+    return { code: Number(code), args: args ?? '' };
+  });
+  return { ...result, exits };
+}
+
+const endpointEnv = (creds: Credentials) => cliEnv(creds, { AWS_ENDPOINT_URL: motoUrl, AWS_DEFAULT_REGION: 'us-east-1' });
+
+describe.skipIf(noMoto)("the README's Organization runbook, end to end", () => {
+  it('creates the member, applies the baseline, centralizes root access, removes root credentials, and ends green', async () => {
+    const blocks = runbookBlocks();
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    const management = await freshAccount();
+    const r = await runRunbook(blocks, endpointEnv(management), workDir());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const steps = r.exits.map((e) => [e.args.split(' ').slice(0, 3).join(' '), e.code]);
+    expect(steps).toEqual([
+      [expect.stringMatching(/^init --account \d{12}$/), 0], // 2. the baseline
+      [expect.stringMatching(/^audit --account \d{12}$/), 1], // 3. root-mfa fails while the member's root has a password
+      ['init --yes --only', 0], // 4. centralized root access
+      [expect.stringMatching(/^init --account \d{12}$/), 0], // 5. dry run
+      [expect.stringMatching(/^init --account \d{12}$/), 0], // 5. removal
+      [expect.stringMatching(/^audit --account \d{12}$/), 0], // 6. green
+    ]);
+  });
+});
+
+describe.skipIf(noMoto)('a member whose root keeps a virtual MFA device, accepted with an exception file', () => {
+  it('fails on exactly root-hardware-mfa without the file, and exits 0 with it, the finding shown as accepted', async () => {
+    const management = await freshAccount();
+    const env = endpointEnv(management);
+    const cwd = workDir();
+    const aws = (args: string[]) => new Promise<string>((done, fail) => {
+      const child = spawn('aws', [...args, '--output', 'text'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', fail);
+      child.on('close', (code) => (code === 0 ? done(out.trim()) : fail(new Error(`aws ${args.join(' ')} exited ${code}`))));
+    });
+    await aws(['organizations', 'create-organization', '--feature-set', 'ALL']);
+    const member = await aws(['organizations', 'create-account', '--email', 'aws+keeps-root@acme.example', '--account-name', 'keeps-root', '--query', 'CreateAccountStatus.AccountId']);
+    expect(member).toMatch(/^\d{12}$/);
+    // The member's root kept its password and has a virtual MFA device (a break-glass decision).
+    await fetch(`${motoUrl}/__double/root/${member}`, {
+      method: 'POST',
+      body: JSON.stringify({ loginProfile: true, mfaDevices: [`arn:aws:iam::${member}:mfa/root-account-mfa-device`] }),
+    });
+    const init = await runCli(['init', '--account', member, '--yes', '--no-admin-user', '--alias', `keeps-root-${Date.now() % 1e6}`, '--security-contact-email', 'security@acme.example', '--security-contact-phone', '+1 206 555 0100'], { env, cwd });
+    expect(init.code, init.stderr).toBe(0);
+
+    const audit = (extra: string[] = []) => runCli(['audit', '--account', member, '--json', ...extra], { env, cwd });
+    const failing = (stdout: string) => JSON.parse(stdout).accounts[0].checks.filter((c: { status: string }) => !['pass', 'skip'].includes(c.status)).map((c: { id: string; status: string }) => [c.id, c.status]);
+
+    const without = await audit();
+    expect(without.code).toBe(1);
+    expect(failing(without.stdout)).toEqual([['root-hardware-mfa', 'fail']]);
+    // admin-path passes through the role Organizations made, trusted by the management account.
+    const adminPath = JSON.parse(without.stdout).accounts[0].checks.find((c: { id: string }) => c.id === 'admin-path');
+    expect(adminPath).toMatchObject({ status: 'pass', detail: `OrganizationAccountAccessRole (from the management account ${management.accountId})` });
+
+    writeFileSync(join(cwd, 'accept.yaml'), [
+      'exceptions:',
+      '  - check: root-hardware-mfa',
+      `    account: "${member}"`,
+      '    reason: Break-glass root keeps a virtual MFA device in the safe until the hardware key arrives',
+      '    owner: security@acme.example',
+      `    expires: ${new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10)}`,
+      '',
+    ].join('\n'));
+    const accepted = await audit(['--accept', 'accept.yaml']);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(failing(accepted.stdout)).toEqual([['root-hardware-mfa', 'accepted']]);
+    expect(accepted.stderr).not.toMatch(/Warning/);
+
+    // The same file for another account matches nothing there: a stale-exception warning, and the failure counts.
+    const other = await runCli(['audit', '--json', '--accept', 'accept.yaml', '--check', 'root-hardware-mfa'], { env, cwd });
+    expect(other.stderr).toContain('Warning: exception accept.yaml#1 (root-hardware-mfa, account');
+    expect(other.stderr).toContain('matched no failure');
+  });
+});
