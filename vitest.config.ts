@@ -20,6 +20,14 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          // After the integration tests: checks the IAM policies in docs/ against the calls they saw the CLI make.
+          name: 'policies',
+          include: ['test/policies/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

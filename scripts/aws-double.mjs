@@ -72,13 +72,41 @@ function operationOf(req, body) {
 }
 
 /**
+ * The operation of a REST-protocol request, by method and path, for the services the tool calls that way: AWS
+ * Account Management (POST /<operation in lower camel case>), IAM Access Analyzer and Security Hub.
+ */
+export function restOperation(service, method, url) {
+  const path = new URL(url ?? '/', 'http://double').pathname;
+  if (service === 'account') return path.slice(1, 2).toUpperCase() + path.slice(2);
+  if (service === 'access-analyzer') {
+    if (path === '/analyzer') return method === 'PUT' ? 'CreateAnalyzer' : 'ListAnalyzers';
+    return `${method} ${path}`;
+  }
+  if (service === 'securityhub') {
+    const known = { 'GET /accounts': 'DescribeHub', 'POST /findings': 'GetFindings', 'POST /findings/import': 'BatchImportFindings', 'PATCH /findings/batchupdate': 'BatchUpdateFindings' };
+    return known[`${method} ${path}`] ?? `${method} ${path}`;
+  }
+  return `${method} ${path}`;
+}
+
+/** The operation any request asks for: query (Action=), JSON (X-Amz-Target) or REST (method and path). */
+function operationName(req, body, service) {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop();
+  const action = /(?:^|&)Action=(\w+)/.exec(body.toString('latin1'))?.[1];
+  return action ?? restOperation(service, req.method, req.url);
+}
+
+/**
  * @param {string} motoUrl
- * @param {{ regions?: string[], onForwarded?: (exchange: { operation: string, status: number, started: number, ended: number }) => void }} [options]
+ * @param {{ regions?: string[], onForwarded?: (exchange: { operation: string, status: number, started: number, ended: number }) => void, onRequest?: (call: { service: string, operation: string, userAgent: string, rootSession: boolean }) => void }} [options]
  *   onForwarded: told of each request moto answered and how long moto took (`npm run bench` uses it to tell
- *   the emulator's time from ours).
+ *   the emulator's time from ours). onRequest: told of every signed request, as the IAM action it needs
+ *   (service and operation), with its user agent and whether it came from a root session (the integration
+ *   tests check the published IAM policies against the calls the CLI made).
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
-export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onForwarded } = {}) {
+export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onForwarded, onRequest } = {}) {
   const moto = new URL(motoUrl);
   /** account id → region → analyzers */
   const analyzers = new Map();
@@ -497,6 +525,10 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const scope = signatureScope(req);
+      if (scope && onRequest) {
+        const agent = `${req.headers['user-agent'] ?? ''} ${req.headers['x-amz-user-agent'] ?? ''}`;
+        onRequest({ service: scope.service, operation: operationName(req, body, scope.service), userAgent: agent, rootSession: rootSessions.has(scope.accessKeyId) });
+      }
       const control = /^\/__double\/root\/(\d{12})$/.exec(req.url ?? '');
       if (control) return rootControl(req, body, res, control[1]);
       if (scope?.service === 'account' && req.url === '/listRegions') return listRegions(body, res);
@@ -526,8 +558,9 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
       if (scope?.service === 'organizations' && target.endsWith('.CreateAccount')) {
         return void createAccount(req, body, res, scope).catch((err) => answer(res, 500, { Message: String(err) }, 'ServiceException'));
       }
-      if (scope?.service === 'securityhub' && req.method === 'POST' && (req.url === '/findings/import' || req.url === '/findings/batchupdate')) {
-        const operation = req.url === '/findings/import' ? 'BatchImportFindings' : 'BatchUpdateFindings';
+      const hubOperation = scope?.service === 'securityhub' ? restOperation('securityhub', req.method, req.url) : undefined;
+      if (hubOperation === 'BatchImportFindings' || hubOperation === 'BatchUpdateFindings') {
+        const operation = hubOperation;
         return void securityHub(req, body, res, scope, operation).catch((err) => answer(res, 500, { message: String(err) }, 'InternalException'));
       }
       if (scope?.service === 'access-analyzer') {

@@ -3,11 +3,14 @@
 // as an account grows, and for a whole Organization, beside the AWS CLI doing the same reads.
 // Not a test: it prints figures (and stops with an error if the audit's answer is wrong, since then they mean nothing).
 //
-//   npm run bench [-- --users 1,500,5000 --accounts 50 --runs 3 --cli-users 20]
+//   npm run bench [-- --users 1,500,5000 --accounts 50 --runs 3 --cli-users 20 --startup-runs 21]
 //
+// First, start-up: `--help` and `--version` against a bare `node -e 0`, in pairs run back to back (so both see the
+// same machine load), the median ratio of each; the target is at most 1.5×, and the bench stops if it is missed.
 // --users     account sizes to measure, each in a fresh emulator state (each user: console password, access key, group)
 // --accounts  also audit an Organization of this many member accounts with --org --format jsonl (0: skip)
 // --runs      audits per size; the median is printed
+// --startup-runs pairs of start-up runs (odd: the median is one of them)
 // --cli-users the per-user AWS CLI script (what a shell-script audit does) runs on at most this many users and is
 //             extrapolated beyond, since at 5,000 users it would take hours
 import { execFile, spawn, spawnSync } from 'node:child_process';
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '0' },
     runs: { type: 'string', default: '3' },
     'cli-users': { type: 'string', default: '20' },
+    'startup-runs': { type: 'string', default: '21' },
   },
 });
 const wholeNumber = (text, min) => (/^\d+$/.test(text) && Number(text) >= min ? Number(text) : undefined);
@@ -33,10 +37,42 @@ const SIZES = values.users.split(',').map((u) => wholeNumber(u.trim(), 1));
 const ACCOUNTS = wholeNumber(values.accounts, 0);
 const RUNS = wholeNumber(values.runs, 1);
 const CLI_USERS = wholeNumber(values['cli-users'], 1);
-if (SIZES.includes(undefined) || ACCOUNTS === undefined || RUNS === undefined || CLI_USERS === undefined) {
+const STARTUP_RUNS = wholeNumber(values['startup-runs'], 1);
+if (SIZES.includes(undefined) || ACCOUNTS === undefined || RUNS === undefined || CLI_USERS === undefined || STARTUP_RUNS === undefined) {
   console.error('--users takes whole numbers of at least 1 (comma-separated); --runs and --cli-users at least 1; --accounts at least 0.');
   process.exit(2);
 }
+/** Wall time of one process run, in ms. */
+function timed(args) {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`);
+  return performance.now() - started;
+}
+
+{
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const fmt = (x) => `${Math.round(x)} ms`;
+  const cliPath = resolve(import.meta.dirname, '../bin/iam-bootstrap.js');
+  console.log(`Start-up (${STARTUP_RUNS} pairs, each beside a bare \`node -e 0\`):`);
+  let missed = false;
+  for (const flag of ['--help', '--version']) {
+    timed([cliPath, flag]); // warm the file cache
+    const pairs = Array.from({ length: STARTUP_RUNS }, () => {
+      const bare = timed(['-e', '0']);
+      return { bare, cli: timed([cliPath, flag]) };
+    });
+    const ratio = med(pairs.map((p) => p.cli / p.bare));
+    missed ||= ratio > 1.5;
+    console.log(`  ${flag.padEnd(10)} ${fmt(med(pairs.map((p) => p.cli)))} against ${fmt(med(pairs.map((p) => p.bare)))}: ${ratio.toFixed(2)}× (target ≤ 1.5×)`);
+  }
+  if (missed) {
+    console.error('Start-up is over 1.5× a bare Node: something heavy is loaded before a command runs (see test/integration/cli.test.ts, "start-up").');
+    process.exit(1);
+  }
+  console.log('');
+}
+
 if (!hasMoto() || spawnSync('aws', ['--version'], { stdio: 'ignore' }).status !== 0) {
   console.error('The benchmark needs moto_server and the AWS CLI (pip install "moto[server]" awscli).');
   process.exit(1);

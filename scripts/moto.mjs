@@ -65,7 +65,8 @@ export async function startMoto() {
 /**
  * moto behind the test double for the operations moto lacks (scripts/aws-double.mjs): `url` is where the CLI and
  * the tests send every AWS call.
- * @param {{ regions?: string[], onForwarded?: (exchange: { operation: string, status: number, started: number, ended: number }) => void }} [options]
+ * @param {{ regions?: string[], onForwarded?: (exchange: { operation: string, status: number, started: number, ended: number }) => void, onRequest?: (call: { service: string, operation: string, userAgent: string, rootSession: boolean }) => void }} [options]
+ *   (see startAwsDouble)
  * @returns {Promise<{ url: string, motoUrl: string, stop: () => void }>}
  */
 export async function startEmulator(options) {

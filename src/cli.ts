@@ -14,6 +14,8 @@ Exit codes:
   2    usage error: a bad flag or value, or a target file that already exists (nothing was changed)
   3    AWS or runtime error: missing/expired credentials, a failed AWS call (named in the message);
        audit: nothing failed, but a check or account could not be evaluated
+  4    init --dry-run --detailed-exitcode: the plan would change something
+  129  init stopped by SIGHUP, 143 by SIGTERM (after a recap of what was done)
   130  interrupted (Ctrl-C) or the plan was declined`;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -51,21 +53,44 @@ export const AUDIT_CHECK_IDS = [
   'root-credentials-management', 'cloudshell-full-access', 'role-trust',
 ];
 
+const INIT_EXAMPLES = `
+Examples:
+  iam-bootstrap init                                   the wizard: asks 4 questions, shows the plan, applies it
+  iam-bootstrap init --yes --alias acme-prod --admin-user alice --mfa-secret-file ./alice.otpauth
+  iam-bootstrap init --dry-run --detailed-exitcode     exit 4 when something would change (drift check)
+  iam-bootstrap init --only mfa --admin-user alice     just enrol MFA for alice
+  iam-bootstrap init --account 111122223333 --yes --no-admin-user   a member account, from the management account`;
+
+const AUDIT_EXAMPLES = `
+Examples:
+  iam-bootstrap audit                                  every check, failures first
+  iam-bootstrap audit --fail-on high --report html=audit.html --report junit=audit.xml
+  iam-bootstrap audit --framework cis-7.0              the CIS v7.0.0 view, requirement by requirement
+  iam-bootstrap audit --org --format jsonl             every account of the Organization, a line each
+  iam-bootstrap audit --format csv > audit.csv         any report format on standard output`;
+
 export function buildProgram(secrets = new SecretRegistry()): Command {
   const program = new Command('iam-bootstrap');
+  // Every subcommand's help also lists the global options (inherited by the commands added below).
+  program.configureHelp({ showGlobalOptions: true });
   program
     .description('Secure a new AWS account in one run, and audit that it stays secure.')
-    .version(packageVersion(), '-V, --version')
+    .optionsGroup('AWS connection:')
     .option('--profile <name>', 'AWS profile from ~/.aws/config (default: the SDK credential chain)')
     .option('--region <region>', 'region for STS and Organizations; IAM is global (default: env/profile, else us-east-1)')
     .option('--endpoint-url <url>', 'send every AWS call to this URL (e.g. a moto or LocalStack emulator)')
-    .option('--json', 'print one JSON document on stdout; progress goes to stderr')
-    .option('--no-color', 'no colours (also NO_COLOR=1; off when stdout is not a terminal)')
-    .option('--verbose', "print each AWS call's service, operation, duration and outcome on stderr")
     .option('--account <id>', 'act in this account: assume --role-name in it with your credentials (e.g. from the management account)')
     .option('--role-name <name>', 'with --account, or audit --org: the role to assume (default OrganizationAccountAccessRole)')
     .option('--role-arn <arn>', 'act through this role instead (any account); replaces --account and --role-name')
     .option('--external-id <id>', 'with --account or --role-arn: the external id the role requires')
+    .optionsGroup('Output:')
+    .option('--json', 'print one JSON document on stdout (an error too); progress goes to stderr')
+    .option('--color <when>', 'auto (default: when stdout is a terminal), always or never; NO_COLOR and FORCE_COLOR work too')
+    .option('--no-color', 'same as --color never')
+    .option('--verbose', "print each AWS call's service, operation, duration and outcome on stderr")
+    .optionsGroup('Options:')
+    .version(packageVersion(), '-v, --version', 'print the version (-V works too)')
+    .helpOption('-h, --help', 'print help')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
@@ -75,6 +100,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .description(
       'Set the account alias, password policy and security contact, create a support role and Access Analyzers, an admin group and user, and enrol MFA.',
     )
+    .optionsGroup('Account baseline:')
     .addOption(new Option('--alias <alias>', 'account alias for the sign-in URL'))
     .addOption(new Option('--no-alias', 'leave the account alias alone'))
     .option('--replace-alias', 'allow replacing a different existing alias (the sign-in URL changes)')
@@ -103,10 +129,12 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .addOption(new Option('--no-support-role', 'do not create a support role'))
     .option('--access-analyzer-regions <regions>', "IAM Access Analyzer in these regions: all (default: the account's enabled regions) or r1,r2")
     .option('--access-analyzer-name <name>', 'name of the analyzers created (default: iam-bootstrap)')
+    .addOption(new Option('--no-access-analyzer', 'do not create IAM Access Analyzers'))
+    .optionsGroup('Organizations:')
     .option('--organization-analyzer', 'create ORGANIZATION analyzers (management account only) instead of ACCOUNT ones')
     .option('--centralize-root-access', "management account: let it remove and recover member accounts' root credentials")
     .option('--remove-root-credentials', "with --account: delete that member account's root password, keys, certificates and MFA")
-    .addOption(new Option('--no-access-analyzer', 'do not create IAM Access Analyzers'))
+    .optionsGroup('Admin user:')
     .option('--admin-group <name>', 'name of the administrators group (default: Administrators)')
     .option('--admin-policy <arn>', 'managed policy for the group, repeatable (default: AdministratorAccess)', collect)
     .option('--no-require-mfa', 'do not add the inline policy that denies everything without MFA')
@@ -118,15 +146,18 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--no-console-access', 'do not give the admin user a console password')
     .option('--access-key', 'also create one access key (off by default: CIS advises none at initial setup)')
     .option('--credentials-file <path>', 'CSV for new secrets (default: ./iam-bootstrap-<account>-<user>-credentials.csv)')
-    .option('--no-mfa', 'do not enrol an MFA device')
+    .optionsGroup('MFA:')
+    .option('--mfa-secret-file <path>', 'scripted enrolment: save the otpauth:// URI here and enable MFA from it')
     .option('--mfa-device-name <name>', 'name of the virtual MFA device (default: the user name)')
     .option('--qr-png <path>', "also save AWS's QR code PNG here (it holds the MFA secret)")
-    .option('--mfa-secret-file <path>', 'scripted enrolment: save the otpauth:// URI here and enable MFA from it')
+    .option('--no-mfa', 'do not enrol an MFA device (the require-MFA policy then blocks the user until one is enrolled)')
+    .optionsGroup('Run:')
     .option('--only <steps>', 'run only these steps, comma-separated or repeated (the others are left alone): e.g. --only password-policy', collect)
     .option('--skip <steps>', 'run every step but these, comma-separated or repeated', collect)
     .option('--dry-run', 'print the plan and change nothing')
+    .option('--detailed-exitcode', 'with --dry-run: exit 4 when the plan would change something, 0 when not')
     .option('-y, --yes', 'no prompts and no confirmation; a missing required value is an error')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', `${INIT_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (_opts, command: Command) => {
       const { runInitCommand } = await import('./commands/init/index.js');
       return runInitCommand(command, secrets);
@@ -135,9 +166,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
   program
     .command('audit')
     .description('Report, check by check, whether the account (or every account of the Organization) is secure. Read-only.')
-    .option('--format <format>', 'table (default), json, jsonl (a line per account as it is done, then a summary) or markdown')
-    .option('--json', 'same as --format json')
-    .option('--fail-on <severity>', 'exit 1 when a check of this severity or higher fails: critical, high, medium, low (default low)')
+    .optionsGroup('What to check:')
     .option('--check <id>', 'run only this check, repeatable or comma-separated (ids are listed below; admin-user selects admin-path)', collect)
     .option('--exclude-check <ids>', 'leave these checks out entirely, comma-separated (unlike --accept, which reports a finding as accepted)', collect)
     .option('--framework <framework>', 'only the checks of cis-7.0, cis-5.0, cis-3.0, security-hub or ssb, with its ids and a requirement-by-requirement summary')
@@ -146,14 +175,22 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--root-use-days <days>', 'root-recent-use: root used within this many days fails (default 7)')
     .option('--unused-days <days>', 'unused-credentials: unused for more than this many days fails (default 45)')
     .option('--rotation-days <days>', 'key-rotation: active keys older than this many days fail (default 90)')
-    .option('--org', 'audit every ACTIVE account of the Organization (management account or delegated administrator)')
-    .option('--concurrency <n>', 'with --org: accounts audited at once, 1-64 (default 8)')
-    .option('--accounts <ids>', 'with --org: only these account ids, comma-separated')
-    .option('--report <format>=<path>', 'also write the report to a file, repeatable: html, junit, ocsf, json, markdown or csv', collect)
+    .optionsGroup('Output and exit code:')
+    .option('--format <format>', 'table (default), jsonl (a line per account as it is done), or a report format: json, markdown, csv, html, junit, ocsf')
+    .option('--json', 'same as --format json')
+    .option('--status <statuses>', 'the table shows only these statuses: fail, error, accepted, pass, skip (comma-separated)', collect)
+    .option('--quiet', 'the table is only the summary')
+    .option('--report <format>=<path>', 'also write the report to a file (- for standard output), repeatable: html, junit, ocsf, json, markdown or csv', collect)
     .option('--force', 'with --report: replace a report file that already exists')
+    .option('--fail-on <severity>', 'exit 1 when a check of this severity or higher fails: critical, high, medium, low (default low)')
+    .optionsGroup('Organization:')
+    .option('--org', 'audit every ACTIVE account of the Organization (management account or delegated administrator)')
+    .option('--accounts <ids>', 'with --org: only these account ids, comma-separated')
+    .option('--concurrency <n>', 'with --org: accounts audited at once, 1-64 (default 8)')
+    .optionsGroup('Security Hub:')
     .option('--security-hub', "send the findings to AWS Security Hub in the audited account's region (the only write audit makes)")
     .option('--security-hub-account <id>', 'with --security-hub: send every account\'s findings to this one (aggregator) account')
-    .addHelpText('after', `\nChecks:\n${wrapList(AUDIT_CHECK_IDS, '  ', 80)}\n${REPORT_FORMATS_HELP}\n${EXIT_CODES_HELP}`)
+    .addHelpText('after', `\nChecks (iam-bootstrap checks describes them):\n${wrapList(AUDIT_CHECK_IDS, '  ', 80)}\n${REPORT_FORMATS_HELP}\n${AUDIT_EXAMPLES}\n${EXIT_CODES_HELP}`)
     .action(async (_opts, command: Command) => {
       const { runAuditCommand } = await import('./commands/audit/index.js');
       return runAuditCommand(command, secrets);
@@ -167,6 +204,20 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const [{ runChecksCommand }, { outputFor }] = await Promise.all([import('./commands/checks.js'), import('./create-context.js')]);
       runChecksCommand(outputFor(globals, secrets, opts.json === true || globals.json === true));
+    });
+
+  program
+    .command('completion')
+    .description('Print a shell completion script: bash, zsh or fish.')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText('after', `
+Install:
+  bash  echo 'source <(iam-bootstrap completion bash)' >> ~/.bashrc
+  zsh   echo 'source <(iam-bootstrap completion zsh)' >> ~/.zshrc
+  fish  iam-bootstrap completion fish > ~/.config/fish/completions/iam-bootstrap.fish`)
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./commands/completion.js');
+      process.stdout.write(completionScript(program, shell));
     });
 
   return program;

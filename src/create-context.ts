@@ -1,22 +1,37 @@
 /** Builds the real Context from the global options. Imported only by commands, never at start-up. */
+import { readFileSync } from 'node:fs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { assumeRole, DEFAULT_ROLE_NAME, SessionClockError } from './aws/assume-role.js';
 import { createAwsClients, resolveRegion, type AwsCallListener, type AwsClients } from './aws/clients.js';
+import { checkRegionKnown, knownRegions } from './aws/known-regions.js';
+import { networkSettingsIn } from './aws/network-settings.js';
+import { checkProfileExists } from './aws/profiles.js';
+import { sdkLogger } from './aws/sdk-logger.js';
 import type { GlobalOptions } from './options.js';
 import { systemClock, type Context, type SignalSubscriber } from './context.js';
 import { awsFailureReason, RuntimeError, UsageError } from './errors.js';
 import { nodeFileSystem } from './io/file-system.js';
-import { colorEnabled, createOutput, type Output } from './io/output.js';
+import { colorEnabled, createOutput, type ColorSetting, type Output } from './io/output.js';
 import { createInquirerPrompter } from './io/prompter.js';
 import { checkEndpointUrl, checkExternalId, checkRegion, checkRoleArn, checkRoleName } from './lib/rules.js';
 import type { SecretRegistry } from './lib/secrets.js';
+
+/** --color <when> / --no-color as a setting; a bad value is exit 2. */
+export function colorSetting(flag: string | boolean | undefined): ColorSetting {
+  if (flag === undefined || flag === true) return 'auto';
+  if (flag === false) return 'never';
+  if (flag === 'auto' || flag === 'always' || flag === 'never') return flag;
+  throw new UsageError(`--color: "${flag}" is not auto, always or never.`);
+}
 
 export function outputFor(globals: GlobalOptions, secrets: SecretRegistry, json = globals.json === true): Output {
   return createOutput({
     json,
     verbose: globals.verbose === true,
-    color: colorEnabled(globals.color !== false, process.env, process.stdout.isTTY === true),
+    color: colorEnabled(colorSetting(globals.color), process.env, process.stdout.isTTY === true),
+    colorAllowed: colorEnabled(colorSetting(globals.color), process.env, true),
     progress: process.stderr.isTTY === true,
+    width: { stdout: terminalWidth(process.stdout), stderr: terminalWidth(process.stderr) },
     redact: (text) => secrets.redact(text),
   });
 }
@@ -111,7 +126,12 @@ export async function createContext(
   clientOptions: { maxAttempts?: number } = {},
 ): Promise<Context> {
   checkGlobalOptions(globals);
+  checkProfileExists(globals.profile, process.env, readTextIfExists);
   const region = await resolveRegion(globals.region, globals.profile);
+  checkRegionKnown(region, await knownRegions(), globals.region !== undefined ? '--region' : 'region (from AWS_REGION, AWS_DEFAULT_REGION or the profile; --region overrides it)');
+  const network = networkSettingsIn(process.env);
+  const requestHandler = network.proxy || network.caBundle ? (await import('./aws/network.js')).networkRequestHandler(process.env) : undefined;
+  const logger = sdkLogger((line) => out.warn(line));
   let calls = 0;
   let retried = 0;
   let attempts = 0;
@@ -122,7 +142,7 @@ export async function createContext(
     if (c.attempts > 1) retried += 1;
     log?.(c);
   };
-  const settings = { region, endpointUrl: globals.endpointUrl, onCall, ...clientOptions };
+  const settings = { region, endpointUrl: globals.endpointUrl, onCall, logger, requestHandler, ...clientOptions };
   const own = createAwsClients({ ...settings, profile: globals.profile });
   const clientsFor: Context['clientsFor'] = (credentials, account) => createAwsClients({ ...settings, credentials, account });
   const elsewhere = globals.account !== undefined || globals.roleArn !== undefined ? await enterAccount(globals, own, clientsFor) : undefined;
@@ -139,4 +159,20 @@ export async function createContext(
     secrets,
     onStopSignal: processStopSignals,
   };
+}
+
+/** A config file's text, or undefined when it does not exist or cannot be read (the SDK would not read it either). */
+function readTextIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A terminal's columns, or COLUMNS when it is not one (set by a user who wants wrapping in a pipe); else none. */
+function terminalWidth(stream: NodeJS.WriteStream): number | undefined {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const columns = Number(process.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
 }

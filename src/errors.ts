@@ -9,6 +9,8 @@ export const ExitCode = {
   checksFailed: 1,
   usage: 2,
   runtime: 3,
+  /** init --dry-run --detailed-exitcode: the plan would change something (Terraform's plan uses 2, our usage code) */
+  changesPending: 4,
   /** 128 + the signal's number, as a shell reports a process the signal ended */
   hangup: 129,
   interrupted: 130,
@@ -158,9 +160,10 @@ export function awsFailureReason(err: unknown): string {
   if ((code === '' || code === 'Error' || code === 'Unknown') && status) {
     // Not AWS's answer: say what came back and from where, never the parser's complaint about it.
     const type = e.$awsAnswer?.contentType?.split(';')[0]?.trim();
-    const page = type === 'text/html' ? 'an HTML page' : type ? `a ${type} answer` : 'an answer';
-    const from = e.$awsAnswer?.endpoint ? ` from ${e.$awsAnswer.endpoint}` : '';
-    return `HTTP ${status}: ${page}${from} that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)`;
+    const page = type === 'text/html' ? 'an HTML page' : type ? `a ${type} answer` : 'an answer AWS would not give';
+    const service = e.$awsCall?.split(':')[0] ?? 'AWS';
+    const at = e.$awsAnswer?.endpoint ? ` at ${e.$awsAnswer.endpoint}` : '';
+    return `${service}${at} answered HTTP ${status} with ${page} (a proxy, a firewall, a stopped emulator or a wrong --endpoint-url?)`;
   }
   const message = (e.message ?? '').split('\n')[0]?.trim() ?? '';
   if (!message || message === code) return code || 'unknown error';
@@ -203,6 +206,21 @@ export function describeError(err: unknown, context: ErrorContext = {}): Reporte
     const hint = err.suggestion ? `\n${err.suggestion}` : '';
     return { exitCode: ExitCode.runtime, message: `Error: ${err.message}${hint}` };
   }
+  if (isCredentialsProviderError(err) && /SSO session .*(expired|invalid)|SSO.*token.*(expired|invalid)|refresh.*sso/i.test((err as Error).message)) {
+    const profile = context.profile ?? process.env.AWS_PROFILE;
+    const login = profile ? `aws sso login --profile ${profile}` : 'aws sso login --profile <name>';
+    return { exitCode: ExitCode.runtime, message: `Error: the IAM Identity Center (SSO) session${profile ? ` of profile "${profile}"` : ''} has expired. Sign in again: ${login}` };
+  }
+  const tls = untrustedCertificate(err);
+  if (tls) {
+    const call = (err as AwsErrorLike).$awsCall ?? 'an AWS call';
+    return {
+      exitCode: ExitCode.runtime,
+      message:
+        `Error: ${call} failed: the server's TLS certificate is not trusted (${tls}).\n` +
+        "Behind a company proxy that inspects TLS, set AWS_CA_BUNDLE to a PEM file with your company's CA certificate (as for the AWS CLI).",
+    };
+  }
   if (isCredentialsProviderError(err)) {
     const where = context.profile ? ` for profile "${context.profile}"` : '';
     return {
@@ -226,6 +244,24 @@ export function describeError(err: unknown, context: ErrorContext = {}): Reporte
   }
   const message = err instanceof Error ? err.message : String(err);
   return { exitCode: ExitCode.runtime, message: `Error: ${message}` };
+}
+
+/** Node's codes for a certificate chain it cannot verify. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+/** The code of a certificate failure, wherever the SDK put it (the error itself, or its cause). */
+function untrustedCertificate(err: unknown): string | undefined {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (e.code && UNTRUSTED_CERTIFICATE_CODES.has(e.code)) return e.code;
+  }
+  return undefined;
 }
 
 function accessDeniedHint(e: AwsErrorLike): string {

@@ -9,7 +9,8 @@ export interface GlobalOptions {
   region?: string;
   endpointUrl?: string;
   json?: boolean;
-  color: boolean;
+  /** --color <when> (a string), or false for --no-color; undefined: auto. */
+  color?: string | boolean;
   verbose?: boolean;
   account?: string;
   roleName?: string;

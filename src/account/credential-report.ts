@@ -21,14 +21,22 @@ export interface CredentialReport {
 /** How long to keep asking before giving up: AWS usually finishes in seconds. */
 const POLL_BUDGET_MS = 60_000;
 
-/** Generates (or reuses) the report, polling with exponential backoff instead of busy-looping. */
-export async function fetchCredentialReport(ctx: Pick<Context, 'clients' | 'clock'>, signal?: AbortSignal): Promise<CredentialReport> {
+/**
+ * Generates (or reuses) the report, polling with exponential backoff instead of busy-looping. `progress` hears
+ * what it waits for while it waits (a person at a terminal sees it), and undefined once the wait is over.
+ */
+export async function fetchCredentialReport(
+  ctx: Pick<Context, 'clients' | 'clock'>,
+  signal?: AbortSignal,
+  progress?: (text: string | undefined) => void,
+): Promise<CredentialReport> {
   const started = ctx.clock.now().getTime();
   let delay = 250;
   for (;;) {
     try {
       const { State } = await ctx.clients.iam.send(new GenerateCredentialReportCommand({}));
       if (State === 'COMPLETE') {
+        progress?.(undefined);
         const got = await ctx.clients.iam.send(new GetCredentialReportCommand({}));
         return parseCredentialReport(contentText(got.Content), got.GeneratedTime ?? ctx.clock.now());
       }
@@ -39,6 +47,8 @@ export async function fetchCredentialReport(ctx: Pick<Context, 'clients' | 'cloc
     if (ctx.clock.now().getTime() - started > POLL_BUDGET_MS) {
       throw new RuntimeError('the IAM credential report was not ready after 60 seconds; run audit again in a minute.');
     }
+    const waited = Math.round((ctx.clock.now().getTime() - started) / 1000);
+    progress?.(`Waiting for IAM to generate the credential report (it lists every user's passwords, keys and MFA)… ${waited} s`);
     await ctx.clock.sleep(delay, signal);
     delay = Math.min(delay * 2, 4000);
   }

@@ -102,8 +102,9 @@ async function auditMember(
     ...caller.organization,
     role: accountId === caller.organization.managementAccountId ? ('management' as const) : ('member' as const),
   };
-  // The caller's own account is audited with its own credentials: there may be no role to assume into it.
-  if (accountId === caller.accountId) return { audit: await auditAccount(ctx, { ...caller, organization }, checks, { ...run, target: '' }), clients: ctx.clients };
+  // The caller's own account is audited with its own credentials: there may be no role to assume into it. No
+  // `out` for either: the Organization's own progress line ("Audited 7/12 accounts") is the one shown.
+  if (accountId === caller.accountId) return { audit: await auditAccount({ clients: ctx.clients, clock: ctx.clock }, { ...caller, organization }, checks, { ...run, target: '' }), clients: ctx.clients };
   const roleArn = arnsIn(caller.partition).role(accountId, roleName);
   let clients;
   try {
@@ -116,5 +117,5 @@ async function auditMember(
     return { audit, clients: ctx.clients };
   }
   const identity: AccountIdentity = { accountId, callerArn: roleArn, isRoot: false, partition: caller.partition, organization };
-  return { audit: await auditAccount({ ...ctx, clients }, identity, checks, { ...run, target: memberTarget(accountId, roleName) }), clients };
+  return { audit: await auditAccount({ clients, clock: ctx.clock }, identity, checks, { ...run, target: memberTarget(accountId, roleName) }), clients };
 }

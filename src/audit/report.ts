@@ -1,6 +1,7 @@
 /** The audit report: the JSON document, the terminal table, the markdown table, and the exit code. */
 import { ExitCode } from '../errors.js';
 import type { Output } from '../io/output.js';
+import { wrapLine } from '../io/wrap.js';
 import { SEVERITIES, type AcceptedBy, type CheckResult, type CheckStatus, type Severity } from '../checks/types.js';
 import { withdrawnText, type FrameworkId } from '../frameworks/catalog.js';
 import { summaryCounts, type ComplianceSummary } from '../frameworks/summary.js';
@@ -87,33 +88,53 @@ export function summaryLine(c: StatusCounts): string {
   return `${c.pass} pass, ${c.fail} fail, ${c.accepted ? `${c.accepted} accepted, ` : ''}${c.error} error, ${c.skip} skip`;
 }
 
-export function renderTable(out: Output, doc: AuditDocument): string {
+/** What the table shows: every status (passes condensed unless --verbose), only some (--status), or only the summary (--quiet). */
+export interface TableView {
+  statuses?: CheckStatus[];
+  quiet?: boolean;
+}
+
+export function renderTable(out: Output, doc: AuditDocument, view: TableView = {}): string {
   const s = out.style;
   const sev: Record<Severity, (t: string) => string> = { critical: s.red.bold, high: s.red, medium: s.yellow, low: s.cyan };
   const statusStyle: Record<CheckStatus, (t: string) => string> = { fail: s.red.bold, error: s.magenta, accepted: s.blue, pass: s.green, skip: s.dim };
   const idWidth = Math.max(...doc.accounts.flatMap((a) => a.checks.map((c) => c.id.length)), 10);
+  // Where a check's detail starts: wrapped lines continue under it.
+  const detailColumn = 2 + 8 + 2 + 8 + 2 + idWidth + 2;
+  const wrap = (line: string, hanging: number) => wrapLine(line, out.width, hanging);
+  const shown = (status: CheckStatus) => (view.statuses ? view.statuses.includes(status) : true);
+  // Passes and skips are one line per account unless asked for (--verbose, --status pass): failures stay on screen.
+  const condensed = (status: CheckStatus) => !view.statuses && !out.verbose && (status === 'pass' || status === 'skip');
   const lines: string[] = [];
-  for (const a of doc.accounts) {
+  for (const a of view.quiet ? [] : doc.accounts) {
     lines.push(s.bold(`Account ${label(a)}`));
     if (a.error) {
-      lines.push(`  ${s.magenta('ERROR')}  ${a.error}`, '');
+      lines.push(wrap(`  ${s.magenta('ERROR')}  ${a.error}`, 9), '');
       continue;
     }
-    for (const status of STATUS_ORDER) {
-      for (const c of a.checks.filter((x) => x.status === status)) {
+    for (const status of STATUS_ORDER.filter(shown)) {
+      const checks = a.checks.filter((x) => x.status === status);
+      if (!checks.length) continue;
+      if (condensed(status)) {
+        lines.push(wrap(`  ${statusStyle[status](status.toUpperCase().padEnd(8))}  ${s.dim(`${checks.length}: ${checks.map((c) => c.id).join(', ')}`)}`, 12));
+        continue;
+      }
+      for (const c of checks) {
         const color = status === 'fail' ? sev[c.severity] : (t: string) => t;
-        lines.push(`  ${statusStyle[status](status.toUpperCase().padEnd(8))}  ${color(c.severity.padEnd(8))}  ${c.id.padEnd(idWidth)}  ${c.detail}`);
-        if (status === 'fail') for (const fix of c.remediation.split('\n')) lines.push(`            ${s.dim(`fix: ${fix}`)}`);
-        for (const line of acceptedLines(c)) lines.push(`            ${s.blue(line)}`);
+        lines.push(wrap(`  ${statusStyle[status](status.toUpperCase().padEnd(8))}  ${color(c.severity.padEnd(8))}  ${c.id.padEnd(idWidth)}  ${c.detail}`, detailColumn));
+        if (status === 'fail') for (const fix of c.remediation.split('\n')) lines.push(wrap(`            ${s.dim(`fix: ${fix}`)}`, 17));
+        for (const line of acceptedLines(c)) lines.push(wrap(`            ${s.blue(line)}`, 12));
       }
     }
-    lines.push(`  ${summaryLine(a.summary)}`, '');
+    // One account: its counts are the summary below, said once.
+    if (doc.accounts.length > 1) lines.push(`  ${summaryLine(a.summary)}`);
+    lines.push('');
   }
-  if (doc.accounts.length > 1) lines.push(renderAccountMatrix(doc, 'text'), '');
-  if (doc.compliance) lines.push(renderComplianceText(out, doc.compliance), '');
+  if (doc.accounts.length > 1 && !view.quiet) lines.push(renderAccountMatrix(doc, 'text'), '');
+  if (doc.compliance && !view.quiet) lines.push(renderComplianceText(out, doc.compliance), '');
   lines.push(s.bold(`Summary: ${summaryLine(doc.summary)}${doc.accounts.length > 1 ? ` across ${doc.accounts.length} accounts` : ''}`));
   const consoleOnly = consoleOnlyNote(doc);
-  if (consoleOnly) lines.push(consoleOnly);
+  if (consoleOnly && !view.quiet) lines.push(wrap(consoleOnly, 0));
   return lines.join('\n');
 }
 
@@ -127,14 +148,14 @@ function accountCounts(r: ComplianceSummary['requirements'][number]): string {
 
 function renderComplianceText(out: Output, c: ComplianceSummary): string {
   const s = out.style;
-  const lines = [s.bold(`${c.name} — ${c.section}: ${summaryCounts(c)}`)];
+  const lines = [s.bold(wrapLine(`${c.name} — ${c.section}: ${summaryCounts(c)}`, out.width, 2))];
   const idWidth = Math.max(...c.requirements.map((r) => r.id.length));
   for (const r of c.requirements) {
     const checks = r.checks.length ? ` [${r.checks.join(', ')}]` : '';
-    lines.push(`  ${REQUIREMENT_MARK[r.status]?.padEnd(8)}  ${r.id.padEnd(idWidth)}  ${r.title}${checks}${accountCounts(r)}`);
-    if (r.review) lines.push(`            ${s.dim(`${r.assessment === 'manual' ? 'manual' : 'review'}: ${r.review}`)}`);
+    lines.push(wrapLine(`  ${REQUIREMENT_MARK[r.status]?.padEnd(8)}  ${r.id.padEnd(idWidth)}  ${r.title}${checks}${accountCounts(r)}`, out.width, 14 + idWidth));
+    if (r.review) lines.push(wrapLine(`            ${s.dim(`${r.assessment === 'manual' ? 'manual' : 'review'}: ${r.review}`)}`, out.width, 12));
   }
-  for (const w of c.withdrawn) lines.push(`  ${s.dim(withdrawnText(c.framework, w))}`);
+  for (const w of c.withdrawn) lines.push(wrapLine(`  ${s.dim(withdrawnText(c.framework, w))}`, out.width, 2));
   return lines.join('\n');
 }
 

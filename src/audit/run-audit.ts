@@ -51,8 +51,9 @@ export function citationsOf(check: Pick<Check, 'mappings'>, frameworks: readonly
   return frameworks.flatMap((f) => (check.mappings[f] ?? []).map((id) => citation(f, id)));
 }
 
-export async function auditAccount(ctx: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity, checks: Check[], run: RunOptions): Promise<AccountAudit> {
-  const sources = createAuditSources(ctx, account, run.target ?? '');
+/** `ctx.out`, when given, shows what a long wait is for (one account at a time; --org shows its own progress). */
+export async function auditAccount(ctx: Pick<Context, 'clients' | 'clock'> & Partial<Pick<Context, 'out'>>, account: AccountIdentity, checks: Check[], run: RunOptions): Promise<AccountAudit> {
+  const sources = createAuditSources({ ...ctx, progress: ctx.out ? (text) => ctx.out?.progress(text) : undefined }, account, run.target ?? '');
   const results = await Promise.all(
     checks.map(async (check): Promise<CheckResult> => {
       const base = {

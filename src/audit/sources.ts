@@ -95,7 +95,11 @@ export interface AuditSources {
   close(): Promise<void>;
 }
 
-export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, account: AccountIdentity, target = ''): AuditSources {
+export function createAuditSources(
+  outer: Pick<Context, 'clients' | 'clock'> & { progress?: (text: string | undefined) => void },
+  account: AccountIdentity,
+  target = '',
+): AuditSources {
   const abandon = new AbortController();
   // Every read in flight listens on this one signal; more than Node's default of 10 is expected, not a leak.
   setMaxListeners(Infinity, abandon.signal);
@@ -148,7 +152,7 @@ export function createAuditSources(outer: Pick<Context, 'clients' | 'clock'>, ac
     return new Set(admin.map((g) => g.GroupName ?? ''));
   });
 
-  const credentialReport = once(() => fetchCredentialReport(ctx, abandon.signal));
+  const credentialReport = once(() => fetchCredentialReport(ctx, abandon.signal, outer.progress));
   const entitiesByPolicy = new Map<string, () => Promise<PolicyEntities>>();
 
   const users = once(async () => {

@@ -8,7 +8,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
+import { packageVersion } from '../lib/version.js';
+import type { networkRequestHandler } from './network.js';
 
 export interface AwsClients {
   iam: IAMClient;
@@ -47,6 +49,10 @@ export interface ClientSettings {
   maxAttempts?: number;
   /** The account these clients act in, when it is not the caller's own (named in --verbose traces). */
   account?: string;
+  /** Where the SDK's own warnings go (src/aws/sdk-logger.ts), instead of console.warn. */
+  logger?: Logger;
+  /** Connections through a proxy or with a CA bundle (src/aws/network.ts); the SDK's own when undefined. */
+  requestHandler?: ReturnType<typeof networkRequestHandler>;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -60,15 +66,22 @@ export const READ_ONLY_MAX_ATTEMPTS = 10;
 
 type InstrumentableClient = IAMClient | STSClient | OrganizationsClient | AccountClient | AccessAnalyzerClient | SecurityHubClient;
 
+/** Sent with every call, so CloudTrail (and a test double) can tell this tool's calls from others'. */
+let userAgent: [string, string] | undefined;
+
 export function createAwsClients(settings: ClientSettings): AwsClients {
+  userAgent ??= ['iam-bootstrap', packageVersion()];
   const common = {
     region: settings.region,
+    customUserAgent: [userAgent],
     maxAttempts: settings.maxAttempts ?? MAX_ATTEMPTS,
     // Adaptive: on throttling the client also slows its own sending rate, instead of only backing off per call.
     retryMode: 'adaptive',
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    ...(settings.logger ? { logger: settings.logger } : {}),
+    ...(settings.requestHandler ? { requestHandler: settings.requestHandler } : {}),
   };
   const analyzers = new Map<string, AccessAnalyzerClient>();
   const clients: AwsClients = {

@@ -6,6 +6,7 @@ export const baselineChecks: Check[] = [
   {
     id: 'security-contact',
     title: 'A security contact is set',
+    passesWhen: 'a SECURITY alternate contact is set',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.3'], 'cis-5.0': ['1.2'], 'cis-3.0': ['1.2'], 'security-hub': ['Account.1'], ssb: ['ACCT.01'] },
     remediation: (fix) =>
@@ -18,6 +19,7 @@ export const baselineChecks: Check[] = [
   {
     id: 'access-analyzer',
     title: 'IAM Access Analyzer is on in every enabled region',
+    passesWhen: 'every enabled region has an ACTIVE external-access analyzer (the detail names the regions without one)',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.18'], 'cis-5.0': ['1.19'], 'cis-3.0': ['1.20'], 'security-hub': ['IAM.28'] },
     remediation: (fix) => `${initFix(fix, '--only access-analyzer')} creates one in every enabled region (or: aws accessanalyzer create-analyzer --analyzer-name iam-bootstrap --type ACCOUNT --region <region>)`,

@@ -8,6 +8,7 @@ export const accountChecks: Check[] = [
   {
     id: 'account-alias',
     title: 'Account alias is set',
+    passesWhen: 'an account alias is set',
     severity: 'low',
     mappings: {},
     remediation: (fix) => initFix(fix, '--only account-alias --alias <alias>'),
@@ -19,6 +20,7 @@ export const accountChecks: Check[] = [
   {
     id: 'password-policy',
     title: 'Custom password policy exists',
+    passesWhen: 'a custom password policy exists (its values are the next three checks)',
     severity: 'medium',
     // Not Security Hub IAM.7: its rule also demands specific values, which password-length/-reuse/-complexity check.
     mappings: { ssb: ['ACCT.06'] },
@@ -30,6 +32,7 @@ export const accountChecks: Check[] = [
   {
     id: 'password-length',
     title: `Minimum password length ≥ ${CIS_POLICY.MinimumPasswordLength}`,
+    passesWhen: 'minimum password length ≥ 14',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.8'], 'cis-5.0': ['1.7'], 'cis-3.0': ['1.8'], 'security-hub': ['IAM.15', 'IAM.7'], ssb: ['ACCT.06'] },
     remediation: FIX,
@@ -43,6 +46,7 @@ export const accountChecks: Check[] = [
   {
     id: 'password-reuse',
     title: `Password reuse prevention = ${CIS_POLICY.PasswordReusePrevention}`,
+    passesWhen: 'password reuse prevention = 24',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.9'], 'cis-5.0': ['1.8'], 'cis-3.0': ['1.9'], 'security-hub': ['IAM.16'], ssb: ['ACCT.06'] },
     remediation: FIX,
@@ -56,6 +60,7 @@ export const accountChecks: Check[] = [
   {
     id: 'password-complexity',
     title: 'Passwords need upper, lower, number and symbol',
+    passesWhen: 'upper, lower, number and symbol required',
     severity: 'low',
     mappings: { 'security-hub': ['IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.7'], ssb: ['ACCT.06'] },
     remediation: FIX,

@@ -6,6 +6,7 @@ export const policyChecks: Check[] = [
   {
     id: 'admin-customer-policies',
     title: 'No customer policy allows * on *',
+    passesWhen: 'no customer-managed policy allows `*` on `*`',
     severity: 'high',
     mappings: { 'cis-7.0': ['2.14'], 'cis-5.0': ['1.15'], 'cis-3.0': ['1.16'], 'security-hub': ['IAM.1'], ssb: ['ACCT.04'] },
     remediation: 'Replace "Action": "*" on "Resource": "*" with the actions needed; give real administrators the AWS-managed AdministratorAccess through a group.',
@@ -18,6 +19,7 @@ export const policyChecks: Check[] = [
   {
     id: 'support-role',
     title: 'A role for AWS Support exists',
+    passesWhen: 'some role has `AWSSupportAccess` attached',
     severity: 'low',
     mappings: { 'cis-7.0': ['2.15'], 'cis-5.0': ['1.16'], 'cis-3.0': ['1.17'], 'security-hub': ['IAM.18'] },
     remediation: (fix) =>
@@ -30,6 +32,7 @@ export const policyChecks: Check[] = [
   {
     id: 'expired-certificates',
     title: 'No expired server certificates',
+    passesWhen: 'no IAM server certificate has expired',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.17'], 'cis-5.0': ['1.18'], 'cis-3.0': ['1.19'], 'security-hub': ['IAM.26'] },
     remediation: 'aws iam delete-server-certificate --server-certificate-name <name>',
@@ -43,6 +46,7 @@ export const policyChecks: Check[] = [
   {
     id: 'root-credentials-management',
     title: 'Centralized root access is enabled',
+    passesWhen: 'in the management account of an Organization: centralized root access is enabled (trusted access for IAM off, or an Organization without all features, is `fail`); elsewhere `skip`',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.1.1'] },
     remediation: (fix) =>

@@ -60,6 +60,7 @@ export const roleChecks: Check[] = [
   {
     id: 'cloudshell-full-access',
     title: 'AWSCloudShellFullAccess is attached to nobody',
+    passesWhen: '`AWSCloudShellFullAccess` is attached to no user, group or role (the detail names them)',
     severity: 'low',
     mappings: { 'cis-7.0': ['2.20'], 'cis-5.0': ['1.21'], 'cis-3.0': ['1.22'], 'security-hub': ['IAM.27'] },
     remediation: (fix) =>
@@ -80,6 +81,7 @@ export const roleChecks: Check[] = [
   {
     id: 'role-trust',
     title: 'No role can be assumed by every AWS principal',
+    passesWhen: 'no role\'s trust policy lets every AWS principal assume it (`"Principal": "*"` or `{"AWS": "*"}` in an Allow) without a condition on who (`aws:PrincipalOrgID`, `aws:SourceAccount`, `sts:ExternalId`, …); service principals are fine',
     severity: 'critical',
     mappings: { 'cis-7.0': ['2.21'] },
     remediation:

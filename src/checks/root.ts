@@ -21,6 +21,7 @@ export const rootChecks: Check[] = [
   {
     id: 'root-mfa',
     title: 'Root user has MFA',
+    passesWhen: 'the root user has MFA, or has no password and no access keys (nothing to protect)',
     severity: 'critical',
     mappings: { 'cis-7.0': ['2.5'], 'cis-5.0': ['1.4'], 'cis-3.0': ['1.5'], 'security-hub': ['IAM.9'], ssb: ['ACCT.02'] },
     remediation: ROOT_MFA_CONSOLE,
@@ -28,13 +29,18 @@ export const rootChecks: Check[] = [
       const r = await rootState(s);
       if (r.noCredentials) return pass(NO_ROOT_CREDENTIALS);
       if (r.mfa) return pass('root user has MFA');
-      const unknown = r.root?.password_enabled === 'not_supported' ? ' (if centralized root access removed root credentials, the report cannot show it here)' : '';
+      // Only when nothing says whether root has a password: the summary's AccountPasswordPresent does, when present.
+      const unknown =
+        r.summary.AccountPasswordPresent === undefined && r.root?.password_enabled === 'not_supported'
+          ? ' (if centralized root access removed root credentials, the report cannot show it here)'
+          : '';
       return fail(`root user has no MFA${unknown}`, [rootArn(s)]);
     },
   },
   {
     id: 'root-hardware-mfa',
     title: 'Root MFA is a hardware device',
+    passesWhen: 'root\'s MFA is not a virtual device (or root has no password and no access keys)',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.6'], 'cis-5.0': ['1.5'], 'cis-3.0': ['1.6'], 'security-hub': ['IAM.6'], ssb: ['ACCT.02'] },
     remediation: 'Console only: as root, Security credentials → Assign MFA device → a security key or hardware TOTP token; then remove the virtual device.',
@@ -50,6 +56,7 @@ export const rootChecks: Check[] = [
   {
     id: 'root-access-keys',
     title: 'Root user has no access keys',
+    passesWhen: 'the root user has no access keys',
     severity: 'critical',
     mappings: { 'cis-7.0': ['2.4'], 'cis-5.0': ['1.3'], 'cis-3.0': ['1.4'], 'security-hub': ['IAM.4'], ssb: ['ACCT.02'] },
     remediation: 'Console only: sign in as the root user → Security credentials → Access keys → Delete each key.',
@@ -65,6 +72,7 @@ export const rootChecks: Check[] = [
   {
     id: 'root-recent-use',
     title: 'Root user not used recently',
+    passesWhen: 'root\'s password and keys were not used in the last `--root-use-days` (7); `error` when the credential report has no root row',
     severity: 'high',
     mappings: { 'cis-7.0': ['2.7'], 'cis-5.0': ['1.6'], 'cis-3.0': ['1.7'], ssb: ['ACCT.02'] },
     remediation: (fix) =>

@@ -9,7 +9,8 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
 /** accepted: a failure an exception file accepts (with a reason and an expiry): not a pass, not hidden, not counted. */
-export type CheckStatus = 'pass' | 'fail' | 'accepted' | 'skip' | 'error';
+export const CHECK_STATUSES = ['fail', 'error', 'accepted', 'pass', 'skip'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export interface AuditSettings {
   rootUseDays: number;
@@ -73,6 +74,8 @@ export interface Check {
   /** Earlier ids of this check: they still select it (--check, --exclude-check) and match it in exception files. */
   aliases?: string[];
   title: string;
+  /** When the check passes, in Markdown: the check table in docs/audit.md is made from it (npm run docs). */
+  passesWhen: string;
   severity: Severity;
   /** The requirements this check decides, per framework, numbered as each publisher numbers them. */
   mappings: Partial<Record<FrameworkId, string[]>>;

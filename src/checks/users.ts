@@ -42,6 +42,7 @@ export const userChecks: Check[] = [
     // Formerly admin-user, which counted IAM users only; the old id still selects it (--check, exception files).
     aliases: ['admin-user'],
     title: 'Someone other than root can administer the account',
+    passesWhen: 'someone other than root can administer the account: an IAM user with administrator access and MFA, **or** a role with administrator access that people reach through IAM Identity Center (`AWSReservedSSO_*`), a SAML or OIDC identity provider, or another account of the Organization (e.g. `OrganizationAccountAccessRole`, trusted by the management account or by `aws:PrincipalOrgID`). The detail names each path and how it is reached; it fails only when root is the only administrator, or when every admin IAM user lacks MFA',
     severity: 'high',
     mappings: { ssb: ['ACCT.03'] },
     remediation: (fix) =>
@@ -73,6 +74,7 @@ export const userChecks: Check[] = [
   {
     id: 'admin-mfa',
     title: 'Every administrator IAM user has MFA',
+    passesWhen: 'every user with administrator access (directly, through a group, or through a policy allowing `*` on `*`) has MFA',
     severity: 'high',
     mappings: { ssb: ['ACCT.05'] },
     remediation: (fix) => initFix(fix, '--only mfa --admin-user <user>'),
@@ -91,6 +93,7 @@ export const userChecks: Check[] = [
   {
     id: 'console-mfa',
     title: 'Every user with a console password has MFA',
+    passesWhen: 'every user with a console password has MFA',
     severity: 'high',
     mappings: { 'cis-7.0': ['2.10'], 'cis-5.0': ['1.9'], 'cis-3.0': ['1.10'], 'security-hub': ['IAM.5', 'IAM.19'], ssb: ['ACCT.05'] },
     remediation: 'Each listed user: IAM console → Users → <user> → Security credentials → Assign MFA device (or, for an administrator: iam-bootstrap init --only mfa --admin-user <user>).',
@@ -109,6 +112,7 @@ export const userChecks: Check[] = [
   {
     id: 'unused-credentials',
     title: 'No credentials unused for too long',
+    passesWhen: 'no console password or active access key unused for more than `--unused-days` (45); never used counts from when it was set',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.11'], 'cis-5.0': ['1.11'], 'cis-3.0': ['1.12'], 'security-hub': ['IAM.22', 'IAM.8'] },
     remediation: 'Disable what is not used: aws iam delete-login-profile --user-name <user>; aws iam update-access-key --user-name <user> --access-key-id <id> --status Inactive',
@@ -140,6 +144,7 @@ export const userChecks: Check[] = [
   {
     id: 'key-rotation',
     title: 'Active access keys are rotated',
+    passesWhen: 'active access keys are at most `--rotation-days` (90) old',
     severity: 'medium',
     mappings: { 'cis-7.0': ['2.12'], 'cis-5.0': ['1.13'], 'cis-3.0': ['1.14'], 'security-hub': ['IAM.3'] },
     remediation: 'Rotate: aws iam create-access-key, move the workload to the new key, then deactivate and delete the old one.',
@@ -157,6 +162,7 @@ export const userChecks: Check[] = [
   {
     id: 'single-active-key',
     title: 'No user has two active access keys',
+    passesWhen: 'no user has more than one active access key',
     severity: 'medium',
     // CIS v7.0.0 withdrew this item; kept for hygiene (a second key is usually one nobody rotates).
     mappings: { 'cis-5.0': ['1.12'], 'cis-3.0': ['1.13'] },
@@ -171,6 +177,7 @@ export const userChecks: Check[] = [
   {
     id: 'initial-access-keys',
     title: 'No never-used keys on console users',
+    passesWhen: 'no user with a console password has an active key that was never used',
     severity: 'low',
     // CIS v7.0.0 withdrew this item; kept for hygiene (a key made "just in case" at setup is a credential nobody uses).
     mappings: { 'cis-5.0': ['1.10'], 'cis-3.0': ['1.11'] },
@@ -191,6 +198,7 @@ export const userChecks: Check[] = [
   {
     id: 'user-direct-policies',
     title: 'Permissions come only through groups',
+    passesWhen: 'no managed or inline policy is attached directly to a user',
     severity: 'low',
     mappings: { 'cis-7.0': ['2.13'], 'cis-5.0': ['1.14'], 'cis-3.0': ['1.15'], 'security-hub': ['IAM.2'], ssb: ['ACCT.04'] },
     remediation: 'Attach the policies to a group, add the user to it, then detach them from the user (aws iam detach-user-policy / delete-user-policy).',

@@ -22,9 +22,11 @@ export interface Prompter {
   showSensitive(text: string): void;
   /** Whether showSensitive can show anything: init asks before it changes anything, not when the secret exists. */
   canShowSensitive(): boolean;
+  /** The terminal's size, for laying out what showSensitive shows (undefined where it is not known). */
+  terminalSize(): { columns?: number; rows?: number };
 }
 
-type TerminalOutput = NodeJS.WritableStream & { isTTY?: boolean };
+type TerminalOutput = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
 
 export function createInquirerPrompter(
   input: NodeJS.ReadableStream = process.stdin,
@@ -48,6 +50,7 @@ export function createInquirerPrompter(
       return guard(() => select<T>({ message: q.message, choices: q.choices, default: q.default }, context));
     },
     canShowSensitive: () => output.isTTY === true,
+    terminalSize: () => ({ columns: output.columns, rows: output.rows }),
     showSensitive(text) {
       if (!output.isTTY) {
         throw new RuntimeError(

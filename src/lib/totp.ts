@@ -4,7 +4,8 @@
  */
 import { generate, verify } from 'otplib';
 
-export const MFA_ISSUER = 'Amazon Web Services';
+/** The issuer an authenticator app shows; short, because every byte of the URI grows the QR code. */
+export const MFA_ISSUER = 'AWS';
 const PERIOD_SECONDS = 30;
 
 /** CreateVirtualMFADevice's Base32StringSeed holds the base32 *text* as bytes, not the raw key. */
@@ -15,9 +16,13 @@ export function decodeSeed(seedBytes: Uint8Array): string {
   return text;
 }
 
-/** The URI AWS's own QR code encodes: `Amazon Web Services:<user>@<alias-or-account>`. */
+/**
+ * The key URI an authenticator app scans: `otpauth://totp/AWS:<user>@<alias-or-account>?secret=…&issuer=AWS`.
+ * AWS's console writes "Amazon Web Services" in full; the short issuer and the label's ":" and "@" left as they
+ * are (a path may hold them) keep a typical URI within the QR version that fits an 80×24 terminal.
+ */
 export function otpauthUri(secret: string, userName: string, accountLabel: string): string {
-  const label = encodeURIComponent(`${MFA_ISSUER}:${userName}@${accountLabel}`);
+  const label = encodeURIComponent(`${MFA_ISSUER}:${userName}@${accountLabel}`).replace(/%3A/g, ':').replace(/%40/g, '@');
   return `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(MFA_ISSUER)}`;
 }
 

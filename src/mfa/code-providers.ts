@@ -6,7 +6,7 @@ import type { Clock } from '../context.js';
 import { RuntimeError } from '../errors.js';
 import type { Output } from '../io/output.js';
 import type { Prompter } from '../io/prompter.js';
-import { renderQr } from '../io/qr.js';
+import { drawQr, qrModules, visibleWidth } from '../io/qr.js';
 import { codeForStep, groupSecret, matchCode, MFA_ISSUER, timeStepAt } from '../lib/totp.js';
 import type { MfaCodeProvider } from '../steps/types.js';
 
@@ -23,20 +23,40 @@ export function seedMfaCodes(clock: Clock): MfaCodeProvider {
   };
 }
 
+/**
+ * The QR code with what to do beside it when the terminal is wide enough (so code, secret and prompt fit 80×24),
+ * else above it. `colour`: whether colours may be used (not --color never, not NO_COLOR).
+ */
+export function enrolmentScreen(uri: string, secret: string, userName: string, colour: boolean, columns: number | undefined): string {
+  const qr = drawQr(qrModules(uri), colour);
+  const width = visibleWidth(qr[0] ?? '');
+  const gap = 2;
+  const side = [
+    'Scan this QR code with an',
+    'authenticator app for',
+    `${userName}.`,
+    '',
+    `Or add it by hand: issuer`,
+    `"${MFA_ISSUER}", time-based, secret key:`,
+    ...groupSecret(secret, 4).split('\n').map((l) => `  ${l}`),
+  ];
+  const sideWidth = Math.max(...side.map((l) => l.length));
+  if (columns !== undefined && width + gap + sideWidth <= columns && side.length <= qr.length) {
+    return qr.map((line, i) => `${line}${side[i] !== undefined ? ' '.repeat(gap) + side[i] : ''}`).join('\n');
+  }
+  return [
+    `Scan this QR code with an authenticator app for ${userName}:`,
+    ...qr,
+    `Or add it by hand: issuer "${MFA_ISSUER}", time-based, secret key:`,
+    groupSecret(secret).replace(/^/gm, '  '),
+  ].join('\n');
+}
+
 /** Interactive enrolment: QR code and grouped secret on the terminal, then two codes checked locally. */
 export function terminalMfaCodes(prompt: Prompter, out: Output, clock: Clock, signal?: AbortSignal): MfaCodeProvider {
   return async ({ secret, uri, userName }) => {
-    const qr = await renderQr(uri);
-    prompt.showSensitive(
-      [
-        '',
-        `Scan this QR code with an authenticator app for ${userName}:`,
-        qr,
-        `Or add it by hand: issuer "${MFA_ISSUER}", time-based, secret key:`,
-        groupSecret(secret).replace(/^/gm, '  '),
-        '',
-      ].join('\n'),
-    );
+    // No blank lines around it: code, secret and the prompt below must fit 24 rows.
+    prompt.showSensitive(enrolmentScreen(uri, secret, userName, out.colorAllowed, prompt.terminalSize().columns));
     const first = await askCode(prompt, out, clock, signal, secret, 'First MFA code from the app');
     const second = await askCode(prompt, out, clock, signal, secret, 'Next MFA code (wait for the app to show a new one)', first);
     return { code1: first.code, code2: second.code };

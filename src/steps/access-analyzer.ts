@@ -52,7 +52,20 @@ export const accessAnalyzerStep: Step<AnalyzerData> = {
   async apply(ctx, p) {
     const wanted = ctx.settings.accessAnalyzer;
     if (!wanted || !p.data.missing.length) return {};
-    const results = await Promise.allSettled(p.data.missing.map((region) => createAnalyzer(ctx, region, wanted.name, wanted.type)));
+    let done = 0;
+    const total = p.data.missing.length;
+    ctx.out.progress(`Access Analyzer: 0 of ${total} regions`);
+    const results = await Promise.allSettled(
+      p.data.missing.map(async (region) => {
+        try {
+          await createAnalyzer(ctx, region, wanted.name, wanted.type);
+        } finally {
+          done += 1;
+          ctx.out.progress(`Access Analyzer: ${done} of ${total} regions`);
+        }
+      }),
+    );
+    ctx.out.progress(undefined);
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${p.data.missing[i]}: ${awsFailureReason(r.reason)}`] : []));
     if (failed.length) {
       throw new RuntimeError(

@@ -115,7 +115,8 @@ describe.skipIf(noMoto)('audit against moto', () => {
     const creds = await freshAccount();
     const r = await audit(creds, ['--org']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    // With --json the failure is a JSON error object on stdout (no report), and the message is on stderr too.
+    expect(r.doc).toEqual({ schemaVersion: 1, error: { exitCode: 2, kind: 'usage', message: expect.stringContaining('--org: this account is not in an AWS Organization.') } });
     expect(r.stderr).toContain('--org: this account is not in an AWS Organization.');
   });
 

@@ -78,11 +78,16 @@ describe('AWS and credential failures exit 3 with advice, never a stack trace', 
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('names a named profile that does not exist', async () => {
-    const r = await runCli(['--profile', 'nope', 'init', '--yes', '--admin-user', 'a', '--no-mfa', '--endpoint-url', 'http://127.0.0.1:9'], { env: cliEnv(undefined) });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/nope/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+  it('names a profile that does not exist, the files searched and where the name came from: exit 2, no call', async () => {
+    const env = cliEnv(undefined);
+    writeFileSync(env.AWS_CONFIG_FILE as string, '[default]\nregion = eu-west-1\n[profile prod]\nregion = eu-west-1\n');
+    const r = await runCli(['--profile', 'nope', 'init', '--yes', '--admin-user', 'a', '--no-mfa', '--verbose', '--endpoint-url', 'http://127.0.0.1:9'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Error: --profile: profile "nope" not found in ${env.AWS_CONFIG_FILE} or ${env.AWS_SHARED_CREDENTIALS_FILE}. Profiles there: default, prod.`);
+    expect(r.stderr).not.toMatch(/^aws /m);
+    const fromEnv = await runCli(['audit', '--endpoint-url', 'http://127.0.0.1:9'], { env: { ...env, AWS_PROFILE: 'stage' } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toMatch(/^Error: AWS_PROFILE: profile "stage" not found in /);
   });
 
   it('names the call when AWS cannot be reached', async () => {
@@ -123,5 +128,79 @@ describe.skipIf(noMoto)('scripted console password and global options', () => {
     });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).account.id).toBe(creds.accountId);
+  });
+});
+
+describe('the conventions people expect', () => {
+  it('-v, -V and --version print the version', async () => {
+    for (const flag of ['-v', '-V', '--version']) {
+      const r = await runCli([flag], { env: cliEnv(undefined) });
+      expect(r.code, flag).toBe(0);
+      expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('a misspelt region is exit 2 with a suggestion, before any call', async () => {
+    const creds = { accountId: '1', accessKeyId: 'AKIDX', secretAccessKey: 'x', sessionToken: 'x' };
+    const r = await runCli(['audit', '--region', 'eu-wset-1', '--verbose', '--endpoint-url', 'http://127.0.0.1:9'], { env: cliEnv(creds) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('Error: --region: "eu-wset-1" is not an AWS region. Did you mean eu-west-1?\n');
+    const fromEnv = await runCli(['audit', '--endpoint-url', 'http://127.0.0.1:9'], { env: cliEnv(creds, { AWS_REGION: 'us-est-1' }) });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toMatch(/^Error: region \(from AWS_REGION, AWS_DEFAULT_REGION or the profile; --region overrides it\): "us-est-1" is not an AWS region\. Did you mean us-east-1 or us-west-1\?/);
+  });
+
+  it('with --json a failure is also a JSON document on stdout', async () => {
+    const usage = await runCli(['audit', '--json', '--bogus'], { env: cliEnv(undefined) });
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toEqual({ schemaVersion: 1, error: { exitCode: 2, kind: 'usage', message: "unknown option '--bogus'" } });
+    const creds = { accountId: '1', accessKeyId: 'AKIDX', secretAccessKey: 'x', sessionToken: 'x' };
+    const runtime = await runCli(['audit', '--json', '--endpoint-url', 'http://127.0.0.1:9'], { env: cliEnv(creds) });
+    expect(runtime.code).toBe(3);
+    const doc = JSON.parse(runtime.stdout);
+    expect(doc.error).toMatchObject({ exitCode: 3, kind: 'runtime' });
+    expect(doc.error.message).toMatch(/ECONNREFUSED|failed/);
+    expect(runtime.stderr).toMatch(/^Error: /);
+  });
+
+  it('bin/ without a build says to build, not a stack trace', async () => {
+    const dir = workDir();
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(CLI, join(dir, 'bin', 'iam-bootstrap.js'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'iam-bootstrap.js'), '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('iam-bootstrap is not built yet: run `npm run build` in its folder (`npm ci` and `npm install` build it too).\n');
+  });
+});
+
+describe.skipIf(noMoto)('conventions against the emulator', () => {
+  it('--dry-run --detailed-exitcode: 4 while changes are pending, 0 once applied; without --dry-run it is exit 2', async () => {
+    const creds = await freshAccount();
+    const args = ['init', '--yes', '--alias', `drift-${Date.now() % 1e6}`, '--admin-user', 'dora', '--no-mfa', '--no-console-access', '--endpoint-url', motoUrl];
+    const env = cliEnv(creds);
+    expect((await runCli([...args, '--dry-run', '--detailed-exitcode'], { env, cwd: workDir() })).code).toBe(4);
+    expect((await runCli(args, { env, cwd: workDir() })).code).toBe(0);
+    expect((await runCli([...args, '--dry-run', '--detailed-exitcode'], { env, cwd: workDir() })).code).toBe(0);
+    const wrong = await runCli([...args, '--detailed-exitcode'], { env, cwd: workDir() });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--detailed-exitcode: needs --dry-run');
+  });
+
+  it('--report csv=- writes the CSV to standard output', async () => {
+    const creds = await freshAccount();
+    const r = await runCli(['audit', '--report', 'csv=-', '--check', 'account-alias,password-policy', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\r\n').filter(Boolean);
+    expect(lines[0]).toMatch(/^account_id,account_alias,check_id,/);
+    expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(['account-alias', 'password-policy']);
+  });
+
+  it("the SDK's warning about AWS_PROFILE and static keys together is one line of ours", async () => {
+    const env = cliEnv(undefined, { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_PROFILE: 'ops' });
+    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE as string, '[ops]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n');
+    const r = await runCli(['audit', '--check', 'account-alias', '--endpoint-url', motoUrl], { env });
+    expect(r.stderr).toBe('Warning: both AWS_PROFILE (ops) and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are set; the profile is used. Unset one of them.\n');
   });
 });

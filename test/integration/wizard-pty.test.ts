@@ -2,6 +2,7 @@ import { ListMFADevicesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeForStep, timeStepAt } from '../../src/lib/totp.js';
 import { CLI, cliEnv, freshAccount, iamFor, motoUrl, noMoto, workDir } from './support/moto.js';
+import { captureWithColours, DARK, hasZbar, LIGHT, readQr } from './support/terminal-image.js';
 import { hasTmux, TmuxSession } from './support/tmux.js';
 
 if (!hasTmux && process.env.CI === 'true') throw new Error('tmux is missing, and CI=true: the terminal test must not be skipped in CI.');
@@ -36,9 +37,12 @@ describe.skipIf(noMoto || !hasTmux)('the interactive wizard in a real terminal',
     }
     answer(''); // Apply, the default
 
-    const [, grouped] = await s.waitFor(/secret key:\n((?:\s+[A-Z2-7 ]+\n)+)/);
-    const secret = (grouped as string).replace(/\s/g, '');
+    // The secret, as a person types it from beside the code: four groups a line under "secret key:".
+    await s.waitFor(/First MFA code from the app/);
     const screen = s.screen();
+    const beside = screen.split('\n').map((l) => /▀ {2,}((?:[A-Z2-7]{4} ?){1,4})$/.exec(l.trimEnd())?.[1]).filter(Boolean);
+    const secret = beside.join('').replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32,}$/);
     const qrLines = screen.split('\n').filter((l) => /[█▀▄]/.test(l));
     expect(qrLines.length).toBeGreaterThan(10);
     expect(Math.max(...qrLines.map((l) => l.length))).toBeLessThanOrEqual(80);
@@ -57,6 +61,49 @@ describe.skipIf(noMoto || !hasTmux)('the interactive wizard in a real terminal',
     const iam = iamFor(creds);
     expect((await iam.send(new ListUsersCommand({}))).Users?.map((u) => u.UserName)).toEqual(['dave']);
     expect((await iam.send(new ListMFADevicesCommand({ UserName: 'dave' }))).MFADevices).toHaveLength(1);
+  });
+
+  it('in an 80×24 terminal the whole QR code and the code prompt are on screen at once, and it scans on dark and light themes', async () => {
+    if (!hasZbar && process.env.CI === 'true') throw new Error('zbarimg is missing, and CI=true (.ci/run installs zbar-tools)');
+    const creds = await freshAccount();
+    const dir = workDir();
+    session = TmuxSession.start(
+      dir,
+      [process.execPath, CLI, 'init', '--alias', 'qr-test', '--admin-user', 'erin', '--no-security-contact', '--endpoint-url', motoUrl],
+      { ...cliEnv(creds), TERM: 'xterm-256color' },
+      80,
+      24,
+    );
+    const s = session;
+    await s.waitFor(/Apply these changes\?/);
+    s.type('');
+    await s.waitFor(/First MFA code from the app/);
+    const screen = captureWithColours(s.name);
+    const rows = screen.replace(/\n$/, '').split('\n');
+    expect(rows.length).toBeLessThanOrEqual(24);
+    // The whole code is on screen: its quiet zone's top and bottom rows (all half blocks) and the prompt below.
+    const qrRows = rows.filter((l) => l.includes('▀'));
+    expect(qrRows.length).toBeGreaterThanOrEqual(15);
+    // eslint-disable-next-line no-control-regex -- colour codes do not take a column
+    const plain = rows.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+    const first = plain.findIndex((l) => l.includes('▀'));
+    expect(plain[first]).toMatch(/^▀{43}/);
+    expect(plain.findIndex((l) => /First MFA code from the app/.test(l))).toBeGreaterThan(first + qrRows.length - 1);
+    expect(Math.max(...plain.map((l) => l.length))).toBeLessThanOrEqual(80);
+    if (!hasZbar) return;
+    const dark = readQr(screen, DARK, dir);
+    const light = readQr(screen, LIGHT, dir);
+    expect(dark).toMatch(/^otpauth:\/\/totp\/AWS:erin@qr-test\?secret=[A-Z2-7]{32,}&issuer=AWS$/);
+    expect(light).toBe(dark);
+    // The secret beside the code is the one in it; enrol with codes from it.
+    const secret = /secret=([A-Z2-7]+)/.exec(dark ?? '')?.[1] ?? '';
+    expect(plain.join('\n').replace(/[^A-Z2-7\n ]/g, ' ')).toContain(secret.slice(0, 4));
+    const step = timeStepAt(new Date());
+    s.type(await codeForStep(secret, step - 1));
+    await s.waitFor(/Next MFA code/);
+    s.type(await codeForStep(secret, step));
+    const done = await s.waitFor(/EXIT=(\d+)/, 30_000);
+    expect(done[1], s.screen()).toBe('0');
   });
 
   it('exits 130 on Ctrl-C at a prompt, having changed nothing', async () => {

@@ -59,6 +59,13 @@ export class ScriptedPrompter implements Prompter {
     return this.terminal;
   }
 
+  /** The terminal's size as a test sets it (unknown by default: the QR code is laid out above the secret). */
+  size: { columns?: number; rows?: number } = {};
+
+  terminalSize(): { columns?: number; rows?: number } {
+    return this.size;
+  }
+
   get remaining(): number {
     return this.answers.length;
   }

@@ -29,10 +29,10 @@ describe('describeError', () => {
       new Error('@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
       { $metadata: { httpStatusCode: 500 }, $awsCall: 'iam:ListOrganizationsFeatures' },
     );
-    expect(awsFailureReason(err)).toBe("HTTP 500: an answer that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)");
+    expect(awsFailureReason(err)).toBe('iam answered HTTP 500 with an answer AWS would not give (a proxy, a firewall, a stopped emulator or a wrong --endpoint-url?)');
     expect(describeError(err)).toEqual({
       exitCode: 3,
-      message: "Error: iam:ListOrganizationsFeatures failed: HTTP 500: an answer that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)",
+      message: 'Error: iam:ListOrganizationsFeatures failed: iam answered HTTP 500 with an answer AWS would not give (a proxy, a firewall, a stopped emulator or a wrong --endpoint-url?)',
     });
   });
 
@@ -44,10 +44,10 @@ describe('describeError', () => {
       $awsAnswer: page,
     });
     const query = Object.assign(new Error('Unknown'), { name: 'Unknown', $fault: 'client', $metadata: { httpStatusCode: 502 }, $awsCall: 'iam:ListUsers', $awsAnswer: page });
-    const reason = "HTTP 502: an HTML page from http://127.0.0.1:4566 that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)";
-    expect(awsFailureReason(json)).toBe(reason);
-    expect(awsFailureReason(query)).toBe(reason);
-    expect(describeError(json).message).toBe(`Error: account:ListRegions failed: ${reason}`);
+    const reason = (service: string) => `${service} at http://127.0.0.1:4566 answered HTTP 502 with an HTML page (a proxy, a firewall, a stopped emulator or a wrong --endpoint-url?)`;
+    expect(awsFailureReason(json)).toBe(reason('account'));
+    expect(awsFailureReason(query)).toBe(reason('iam'));
+    expect(describeError(json).message).toBe(`Error: account:ListRegions failed: ${reason('account')}`);
   });
 
   it('gives credential advice for expired or invalid credentials', () => {

@@ -1,9 +1,9 @@
 /** `iam-bootstrap audit`: the account security report, for one account or a whole Organization. Read-only. */
 import type { Command } from 'commander';
 import { auditOrganization } from '../../audit/organization.js';
-import { checkReportTargets, SecurityHubDelivery, writeReports } from '../../audit/outputs.js';
+import { checkReportTargets, renderReport, SecurityHubDelivery, writeReports } from '../../audit/outputs.js';
 import type { AwsClients } from '../../aws/clients.js';
-import { auditDocument, auditExitCode, renderMarkdown, renderTable, type AuditDocument } from '../../audit/report.js';
+import { auditDocument, auditExitCode, renderTable, type AuditDocument } from '../../audit/report.js';
 import { auditAccount, type AccountAudit, type RunOptions } from '../../audit/run-audit.js';
 import { ALL_CHECKS } from '../../checks/registry.js';
 import type { GlobalOptions } from '../../options.js';
@@ -96,8 +96,8 @@ export async function runAudit(
   else if (request.format === 'jsonl') {
     ctx.out.result(JSON.stringify({ type: 'summary', schemaVersion: doc.schemaVersion, generatedAt: doc.generatedAt, summary: doc.summary }));
   }
-  else if (request.format === 'markdown') ctx.out.result(renderMarkdown(doc));
-  else ctx.out.result(renderTable(ctx.out, doc));
+  else if (request.format === 'table') ctx.out.result(renderTable(ctx.out, doc, { statuses: request.statuses, quiet: request.quiet }));
+  else ctx.out.raw(renderReport(request.format, doc, { region, partition: caller.partition }));
   const written = await writeReports(ctx, request, doc, { region, partition: caller.partition });
   const delivered = hub ? await hub.finish() : true;
   return { doc, deliveryFailed: !delivered, reportsFailed: !written };

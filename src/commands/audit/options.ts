@@ -3,14 +3,16 @@ import { DEFAULT_ROLE_NAME } from '../../aws/assume-role.js';
 import { UsageError } from '../../errors.js';
 import { ALL_CHECKS, CHECK_IDS, resolveCheckId } from '../../checks/registry.js';
 import { FRAMEWORK_IDS, type FrameworkId } from '../../frameworks/catalog.js';
-import { SEVERITIES, type Severity } from '../../checks/types.js';
+import { CHECK_STATUSES, SEVERITIES, type CheckStatus, type Severity } from '../../checks/types.js';
 import { parseIntegerInRange } from '../../lib/rules.js';
 
-export type AuditFormat = 'table' | 'json' | 'jsonl' | 'markdown';
-
-/** What `--report <format>=<path>` can write. */
+/** What `--report <format>=<path>` can write (and `--format` print). */
 export const REPORT_FORMATS = ['html', 'junit', 'ocsf', 'json', 'markdown', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** What standard output can carry: the table, JSON lines as accounts finish, or any report format. */
+export const AUDIT_FORMATS = ['table', 'jsonl', ...REPORT_FORMATS] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 export interface ReportRequest {
   format: ReportFormat;
@@ -39,6 +41,8 @@ export interface AuditFlags {
   allowLongExceptions?: boolean;
   excludeCheck?: string[];
   framework?: string;
+  status?: string[];
+  quiet?: boolean;
 }
 
 export interface AuditRequest {
@@ -62,6 +66,10 @@ export interface AuditRequest {
   allowLongExceptions: boolean;
   /** --framework: only the checks that map to it, its ids in every format, and its compliance summary. */
   framework?: FrameworkId;
+  /** --status: the table shows only checks in these statuses (every check is still run and counted). */
+  statuses?: CheckStatus[];
+  /** --quiet: the table is only the summary. */
+  quiet: boolean;
 }
 
 
@@ -72,7 +80,7 @@ function days(flag: string, text: string | undefined, fallback: number): number 
   return n;
 }
 
-/** "html=out/report.html" → the format and the path; the path may itself contain "=". */
+/** "html=out/report.html" → the format and the path; the path may itself contain "=". A path of "-" is standard output. */
 function parseReport(text: string): ReportRequest {
   const eq = text.indexOf('=');
   const format = eq < 0 ? text : text.slice(0, eq);
@@ -86,11 +94,22 @@ function parseReport(text: string): ReportRequest {
 
 /** `globalJson`: the global --json, which means --format json here too. */
 export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRequest {
-  const format = flags.format ?? (flags.json || globalJson ? 'json' : 'table');
-  if (format !== 'table' && format !== 'json' && format !== 'jsonl' && format !== 'markdown') {
-    throw new UsageError(`--format: unknown format "${format}"; choose table, json, jsonl or markdown.`);
+  const allReports = (flags.report ?? []).map(parseReport);
+  // --report <format>=- is --format <format>: standard output carries one format.
+  const toStdout = allReports.filter((r) => r.path === '-');
+  const reports = allReports.filter((r) => r.path !== '-');
+  const stdoutFormats = [
+    ...(flags.format !== undefined ? [`--format ${flags.format}`] : []),
+    ...(flags.json || globalJson ? ['--json'] : []),
+    ...toStdout.map((r) => `--report ${r.format}=-`),
+  ];
+  if (stdoutFormats.length > 1 && !(stdoutFormats.length === 2 && flags.format === 'json' && (flags.json || globalJson))) {
+    throw new UsageError(`${stdoutFormats.join(' and ')}: standard output carries one format; write the others to files (--report <format>=<path>).`);
   }
-  if ((flags.json || globalJson) && format !== 'json') throw new UsageError(`--json: conflicts with --format ${format}.`);
+  const format = toStdout[0]?.format ?? flags.format ?? (flags.json || globalJson ? 'json' : 'table');
+  if (!(AUDIT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format: unknown format "${format}"; choose ${AUDIT_FORMATS.join(', ')}.`);
+  }
   const failOn = flags.failOn ?? 'low';
   if (!SEVERITIES.includes(failOn as Severity)) {
     throw new UsageError(`--fail-on: unknown severity "${failOn}"; choose ${SEVERITIES.join(', ')}.`);
@@ -131,8 +150,16 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
   if (!flags.org && flags.concurrency !== undefined) throw new UsageError('--concurrency: needs --org.');
   if (!flags.org && !flags.elsewhere && flags.roleName !== undefined) throw new UsageError('--role-name: needs --org or --account.');
   // Two reports naming one file are found where the file system can tell (checkReportTargets).
-  const reports = (flags.report ?? []).map(parseReport);
   if (flags.force && !reports.length) throw new UsageError('--force: needs --report (it lets a report replace an existing file).');
+  const statuses = flags.status?.flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean);
+  if (statuses) {
+    const unknown = statuses.filter((st) => !(CHECK_STATUSES as readonly string[]).includes(st));
+    if (unknown.length || !statuses.length) throw new UsageError(`--status: unknown status "${unknown.join('", "')}"; choose from ${CHECK_STATUSES.join(', ')}.`);
+  }
+  for (const [flag, given] of [['--status', statuses !== undefined], ['--quiet', flags.quiet === true]] as const) {
+    if (given && format !== 'table') throw new UsageError(`${flag}: only shapes the table (--format table); filter ${format} with a tool such as jq.`);
+  }
+  if (statuses && flags.quiet) throw new UsageError('--quiet: prints only the summary; leave out --status.');
   if (flags.securityHubAccount !== undefined) {
     if (!flags.securityHub) throw new UsageError('--security-hub-account: needs --security-hub.');
     if (!/^\d{12}$/.test(flags.securityHubAccount)) throw new UsageError(`--security-hub-account: "${flags.securityHubAccount}" is not a 12-digit account id.`);
@@ -143,8 +170,10 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
     allowLongExceptions: flags.allowLongExceptions === true,
     ...(framework ? { framework: framework as FrameworkId } : {}),
     force: flags.force === true,
+    ...(statuses ? { statuses: [...new Set(statuses)] as CheckStatus[] } : {}),
+    quiet: flags.quiet === true,
     ...(flags.securityHub ? { securityHub: flags.securityHubAccount ? { account: flags.securityHubAccount } : {} } : {}),
-    format,
+    format: format as AuditFormat,
     failOn: failOn as Severity,
     checks: [...new Set(checks)],
     rootUseDays: days('--root-use-days', flags.rootUseDays, 7),

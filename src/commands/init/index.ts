@@ -11,7 +11,7 @@ import { getUser } from '../../account/users.js';
 import type { Context } from '../../context.js';
 import { PENDING_ACCESS_KEY_TAG, PENDING_PASSWORD_TAG } from '../../credentials/journal.js';
 import { CredentialVault, deliverCredentials } from '../../credentials/vault.js';
-import { AbortError, cleanUpAndRethrow, ExitCode, UsageError } from '../../errors.js';
+import { AbortError, cleanUpAndRethrow, ExitCode, ExitWith, UsageError } from '../../errors.js';
 import { signInUrl } from '../../lib/credentials-csv.js';
 import { negationConflict } from '../../lib/flags.js';
 import { passwordViolations } from '../../lib/password.js';
@@ -34,7 +34,10 @@ import { ADMIN_USER_STEPS, factsOf, isSelected, plan, type InitSettings, type Pl
 import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles, type FileTarget, type SecretFileRole } from './files.js';
 import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './options.js';
 import { askPlanChoice, completeSettings, reviseSettings, type ExistingState } from './prompts.js';
-import { describeIdentity, nextSteps, renderPlan, renderSummary, type InitResult } from './report.js';
+import { describeIdentity, nextSteps, renderInterruptedRecap, renderPlan, renderSummary, type InitResult } from './report.js';
+
+/** "0.4 s", "12 s": how long a step took, for a person watching. */
+const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 
 /** In the order they must run: the user needs the group; MFA comes last so the credentials are saved first. */
 export const INIT_STEPS: Step[] = [
@@ -77,10 +80,11 @@ export async function runInitCommand(command: Command, secrets: SecretRegistry):
   const request = parseInitFlags(flags, (name) => command.getOptionValueSource(name) === 'cli', globals.account !== undefined || globals.roleArn !== undefined);
   const { createContext } = await import('../../create-context.js');
   const ctx = await createContext(globals, secrets);
-  await runInit(ctx, request, { stdinIsTty: process.stdin.isTTY === true, cwd: process.cwd() });
+  const result = await runInit(ctx, request, { stdinIsTty: process.stdin.isTTY === true, cwd: process.cwd() });
+  if (request.detailedExitcode && result.steps.some(changes)) throw new ExitWith(ExitCode.changesPending);
 }
 
-const changes = (p: StepPlan) => p.status === 'create' || p.status === 'update';
+const changes = (p: Pick<StepPlan, 'status'>) => p.status === 'create' || p.status === 'update';
 
 export async function runInit(ctx: Context, request: InitRequest, env: InitEnvironment): Promise<InitResult> {
   const { out } = ctx;
@@ -113,6 +117,7 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
   for (;;) {
     planned = await planAll(stepCtx, paths, env, existing.alias);
     out.info(`\n${renderPlan(out, planned.plans)}`);
+    warnNoMfa(ctx, stepCtx.settings, planned.facts);
     if (request.dryRun) {
       return report(stepCtx, planned.plans, { dryRun: true, alias: planned.alias, credentialsFile: undefined, mfaSerial: undefined });
     }
@@ -148,6 +153,20 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
     credentialsFile: outcomes.credentialsFile,
     mfaSerial: outcomes.mfaSerial ?? facts.existingMfaSerial,
   });
+}
+
+/**
+ * --no-mfa for an admin who has no device: the group's require-MFA policy denies that user everything but
+ * enrolling one, so the run "works" and the user cannot. Said before any change, with the command that fixes it.
+ */
+function warnNoMfa(ctx: Context, settings: InitSettings, facts: PlanFacts): void {
+  if (!settings.withAdminUser || settings.mfa || !settings.requireMfa || facts.existingMfaSerial) return;
+  if (!isSelected(settings.steps, 'admin-group') && !isSelected(settings.steps, 'admin-user')) return;
+  ctx.out.warn(
+    `Warning: --no-mfa: ${settings.adminUser} gets no MFA device, and the group's require-MFA policy denies ${settings.adminUser} ` +
+      `everything but enrolling one until then. Enrol it later: iam-bootstrap init --only mfa --admin-user ${settings.adminUser} ` +
+      '(or add --no-require-mfa now, for a user that will never have MFA, such as a break-glass account kept elsewhere).',
+  );
 }
 
 /** One step's plan: every step is planned, skipped ones included. */
@@ -264,6 +283,7 @@ async function applyAll(
   const { out } = ctx;
   let credentialsFile: string | undefined;
   let mfaSerial: string | undefined;
+  const done: StepPlan[] = [];
   const deliver = async () => {
     credentialsFile = (await deliverCredentials(ctx, vault, alias)) ?? credentialsFile;
   };
@@ -274,13 +294,26 @@ async function applyAll(
       if (step.id === 'mfa') await deliver(); // secrets are on disk before the operator starts on MFA
       if (!changes(p)) continue;
       out.info(`${out.style.cyan('→')} ${p.title}: ${p.summary}`);
+      const started = ctx.clock.now().getTime();
       const outcome = await step.apply(ctx, p);
+      done.push(p);
+      out.status(`  ${out.style.green('✓')} ${out.style.dim(`${p.title} done in ${seconds(ctx.clock.now().getTime() - started)}`)}`);
       if (outcome.mfaSerial) mfaSerial = outcome.mfaSerial;
     }
     await deliver();
   } catch (err) {
     // A later step failed or the run was stopped: whatever secret already exists must still reach the file.
-    await cleanUpAndRethrow(err, [{ leftBehind: 'the new credentials of this run (the next run replaces them)', run: deliver }]);
+    try {
+      await cleanUpAndRethrow(err, [{ leftBehind: 'the new credentials of this run (the next run replaces them)', run: deliver }]);
+    } catch (final) {
+      if (final instanceof AbortError) {
+        const notDone = plans.filter((p) => changes(p) && !done.includes(p));
+        const target = ctx.actingThrough ? ` --role-arn ${ctx.actingThrough.roleArn}` : '';
+        const { adminUser, withAdminUser } = ctx.settings;
+        out.info(renderInterruptedRecap(out, { done, notDone, credentialsFile, adminUser, withAdminUser, target }));
+      }
+      throw final;
+    }
   }
   return { credentialsFile, mfaSerial };
 }
@@ -293,6 +326,7 @@ async function report(
   const { out, account, settings } = ctx;
   const posture = judgeRoot(await readAccountSummary(ctx));
   const result: InitResult = {
+    schemaVersion: 1,
     account: accountJson(account, r.alias),
     dryRun: r.dryRun,
     steps: plans.map((p) => ({ id: p.id, status: p.status, summary: p.summary, changes: p.changes })),

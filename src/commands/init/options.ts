@@ -71,6 +71,7 @@ export interface InitFlags {
   qrPng?: string;
   mfaSecretFile?: string;
   dryRun?: boolean;
+  detailedExitcode?: boolean;
   centralizeRootAccess?: boolean;
   removeRootCredentials?: boolean;
   only?: string[];
@@ -84,6 +85,8 @@ export interface InitFlags {
  */
 export interface InitRequest {
   dryRun: boolean;
+  /** --detailed-exitcode: with --dry-run, exit 4 when the plan changes something (0 when it does not). */
+  detailedExitcode: boolean;
   /** --only / --skip. */
   steps: StepSelection;
   centralizeRootAccess: boolean;
@@ -149,6 +152,7 @@ function stepList(flag: string, given: string[]): StepId[] {
 }
 
 export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) => boolean, elsewhere = false): InitRequest {
+  if (flags.detailedExitcode && !flags.dryRun) throw usage('--detailed-exitcode', 'needs --dry-run: it reports whether the plan would change anything.');
   if (flags.only && flags.skip) throw usage('--only', 'cannot be combined with --skip: name the steps to run, or the steps to leave out.');
   const steps: StepSelection = { ...(flags.only ? { only: stepList('--only', flags.only) } : {}), skip: flags.skip ? stepList('--skip', flags.skip) : [] };
   const selected = (id: StepId) => isSelected(steps, id);
@@ -252,6 +256,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
 
   return {
     dryRun: flags.dryRun === true,
+    detailedExitcode: flags.detailedExitcode === true,
     steps,
     centralizeRootAccess: flags.centralizeRootAccess === true,
     removeRootCredentials: flags.removeRootCredentials === true,

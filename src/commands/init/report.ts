@@ -1,5 +1,6 @@
 /** How init's plan and result read, for people and for --json. No AWS calls, no prompts. */
 import type { Output } from '../../io/output.js';
+import { wrapLine } from '../../io/wrap.js';
 import type { AccountIdentity } from '../../account/identity.js';
 import type { RootPosture } from '../../account/root.js';
 import { RECOVER_ROOT_TASK, taskPolicyArn } from '../../steps/root-credentials.js';
@@ -11,6 +12,8 @@ export interface NextStep {
 }
 
 export interface InitResult {
+  /** The document's shape, as audit's carries it: bumped only when a field changes meaning or goes away. */
+  schemaVersion: 1;
   account: {
     id: string;
     alias: string | null;
@@ -48,7 +51,8 @@ export function renderPlan(out: Output, plans: StepPlan[]): string {
   const width = Math.max(...plans.map((p) => p.title.length));
   const lines = [s.bold('Plan') + s.dim('  (+ create  ~ update  = unchanged  - skip)')];
   for (const p of plans) {
-    lines.push(colour[p.status](`${MARK[p.status]} ${p.title.padEnd(width)}  ${p.summary}`));
+    // A long summary continues under the summary column, not under the step's title.
+    lines.push(colour[p.status](wrapLine(`${MARK[p.status]} ${p.title.padEnd(width)}  ${p.summary}`, out.infoWidth, width + 4)));
     if (p.status !== 'update') continue;
     for (const c of p.changes) {
       const arrow = c.from !== undefined && c.to !== undefined ? `${show(c.from)} → ${show(c.to)}` : show(c.to ?? c.from);
@@ -126,7 +130,50 @@ export function renderSummary(out: Output, result: InitResult): string {
   if (result.mfaSerial) lines.push(`  MFA device:        ${result.mfaSerial}`);
   if (result.nextSteps.length) {
     lines.push('', s.bold('Still to do:'));
-    result.nextSteps.forEach((n, i) => lines.push(`  ${i + 1}. ${n.text}`));
+    result.nextSteps.forEach((n, i) => lines.push(wrapLine(`  ${i + 1}. ${n.text}`, out.width, 5)));
+  }
+  return lines.join('\n');
+}
+
+/** What an interrupted run had done, and what it had not, for the recap. */
+export interface InterruptedRun {
+  done: StepPlan[];
+  notDone: StepPlan[];
+  credentialsFile?: string;
+  adminUser: string;
+  withAdminUser: boolean;
+  /** " --role-arn <arn>" when init acted through a role, else "". */
+  target: string;
+}
+
+/**
+ * After Ctrl-C or a stop signal mid-run: what was done, where each new secret went, what is left half-way (an
+ * admin with a password and no MFA yet is locked out by the require-MFA policy), and the command that finishes it.
+ */
+export function renderInterruptedRecap(out: Output, run: InterruptedRun): string {
+  const s = out.style;
+  const lines: string[] = [''];
+  if (run.done.length) {
+    lines.push(s.bold('Done before the stop:'));
+    for (const p of run.done) lines.push(`  ${s.green('✓')} ${p.title}: ${p.summary}`);
+  } else lines.push(s.bold('Nothing was changed before the stop.'));
+  if (run.credentialsFile) lines.push(`  New credentials are saved in ${run.credentialsFile} (mode 0600).`);
+  if (run.notDone.length) {
+    lines.push(s.bold('Not done:'));
+    for (const p of run.notDone) lines.push(`  ${s.yellow('✗')} ${p.title}: ${p.summary}`);
+  }
+  const ids = (list: StepPlan[]) => new Set(list.map((p) => p.id));
+  const done = ids(run.done);
+  const pending = ids(run.notDone);
+  if (pending.has('mfa') && (done.has('console-access') || done.has('admin-user'))) {
+    lines.push(
+      s.yellow(`  ${run.adminUser} has no MFA yet: the group's require-MFA policy denies it everything but enrolling MFA until then.`),
+    );
+  }
+  if (run.notDone.length) {
+    const needsUser = run.withAdminUser && run.notDone.some((p) => ['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa'].includes(p.id));
+    const command = `iam-bootstrap init --only ${run.notDone.map((p) => p.id).join(',')}${needsUser ? ` --admin-user ${run.adminUser}` : ''}${run.target}`;
+    lines.push('', `Finish with: ${s.bold(command)}`, s.dim('  (or run the same command again: every step converges, and what is done stays done)'));
   }
   return lines.join('\n');
 }

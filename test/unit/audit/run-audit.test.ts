@@ -127,7 +127,7 @@ describe('audit options', () => {
     [{ org: true, accounts: '12345' }, /^--accounts: expected 12-digit account ids/],
     [{ org: true, concurrency: '0' }, /^--concurrency: "0" must be from 1 to 64/],
     [{ roleName: 'x' }, /^--role-name: needs --org/],
-    [{ json: true, format: 'markdown' }, /^--json: conflicts with --format markdown/],
+    [{ json: true, format: 'markdown' }, /^--format markdown and --json: standard output carries one format/],
   ])('rejects %o', (flags, message) => {
     expect(() => parseAuditFlags(flags, false)).toThrow(UsageError);
     expect(() => parseAuditFlags(flags, false)).toThrow(message);

@@ -70,9 +70,9 @@ describe("an answer that is not AWS's", () => {
       const clients = createAwsClients({ region: 'us-east-1', endpointUrl: endpoint, maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
       const fromAccount = await clients.account.send(new ListRegionsCommand({})).catch((e: unknown) => e);
       const fromIam = await clients.iam.send(new ListAccountAliasesCommand({})).catch((e: unknown) => e);
-      const reason = `HTTP 502: an HTML page from ${endpoint} that is not AWS's (a proxy, a firewall or a wrong --endpoint-url?)`;
-      expect(describeError(fromAccount).message).toBe(`Error: account:ListRegions failed: ${reason}`);
-      expect(describeError(fromIam).message).toBe(`Error: iam:ListAccountAliases failed: ${reason}`);
+      const reason = (service: string) => `${service} at ${endpoint} answered HTTP 502 with an HTML page (a proxy, a firewall, a stopped emulator or a wrong --endpoint-url?)`;
+      expect(describeError(fromAccount).message).toBe(`Error: account:ListRegions failed: ${reason('account')}`);
+      expect(describeError(fromIam).message).toBe(`Error: iam:ListAccountAliases failed: ${reason('iam')}`);
     } finally {
       server.close();
     }

@@ -41,6 +41,11 @@ describe('root checks', () => {
     const r = await check('root-mfa', { ...SECURE, summary: { AccountMFAEnabled: 0 }, rows: [{ ...ROOT, mfa_active: 'false' }] });
     expect(r).toMatchObject({ status: 'fail', severity: 'critical', references: ['CIS 7.0 2.5', 'CIS 5.0 1.4', 'CIS 3.0 1.5', 'Security Hub IAM.9', 'SSB ACCT.02'], resources: ['arn:aws:iam::111122223333:root'] });
     expect(r.remediation).toMatch(/Console only/);
+    // Nothing said whether root has a password: the detail says the report cannot show a removal.
+    expect(r.detail).toBe('root user has no MFA (if centralized root access removed root credentials, the report cannot show it here)');
+    // The summary says root has one: no such hedge.
+    const known = await check('root-mfa', { ...SECURE, summary: { AccountMFAEnabled: 0, AccountPasswordPresent: 1 }, rows: [{ ...ROOT, mfa_active: 'false' }] });
+    expect(known.detail).toBe('root user has no MFA');
   });
 
   it('root-mfa passes for a member account whose root credentials were removed (no false positive)', async () => {

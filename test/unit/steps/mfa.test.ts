@@ -31,7 +31,7 @@ describe('mfa step', () => {
     expect(account.users.get('alice')?.mfa).toEqual([serial]);
     expect(seen[0]?.secret).toBe(SEED);
     expect(seen[0]?.uri).toContain(`secret=${SEED}`);
-    expect(seen[0]?.uri).toContain('alice%40111122223333'); // no alias: the account id labels it
+    expect(seen[0]?.uri).toContain('AWS:alice@111122223333'); // no alias: the account id labels it
   });
 
   it('is unchanged when the user already has an MFA device', async () => {
@@ -82,7 +82,7 @@ describe('mfa step', () => {
     const dir = tempDir();
     const ctx = stepContext(account, { mfaSecretFile: join(dir, 'alice.otp'), qrPng: join(dir, 'qr.png') });
     await mfaStep.apply(ctx, await mfaStep.inspect(ctx));
-    expect(readFileSync(join(dir, 'alice.otp'), 'utf8')).toMatch(/^otpauth:\/\/totp\/Amazon%20Web%20Services%3Aalice%40/);
+    expect(readFileSync(join(dir, 'alice.otp'), 'utf8')).toMatch(/^otpauth:\/\/totp\/AWS:alice@/);
     expect(statSync(join(dir, 'alice.otp')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'qr.png')).mode & 0o777).toBe(0o600);
   });

@@ -86,6 +86,26 @@ describe('init stops cleanly', () => {
     expect(existsSync(join(cwd, 'iam-bootstrap-111122223333-alice-credentials.csv'))).toBe(true);
     expect(s.signals.subscribed).toBe(0); // the handlers are gone once init has returned
   });
+
+  it('a stop mid-run ends with a recap: what was done, where the new password is, what is left, and the command that finishes it', async () => {
+    const cwd = tempDir();
+    const s = setup(wizardFlags, ['apply']);
+    s.prompt.then(() => {
+      s.signals.send('SIGTERM');
+      return '123456';
+    });
+    await runInit(s.ctx, s.request, { stdinIsTty: true, cwd }).catch((e: unknown) => e);
+    const recap = s.stderr.join('').slice(s.stderr.join('').indexOf('Done before the stop:'));
+    const file = join(cwd, 'iam-bootstrap-111122223333-alice-credentials.csv');
+    expect(recap).toContain('✓ Account alias: ');
+    expect(recap).toContain('✓ Console access: console password for alice');
+    expect(recap).toContain(`New credentials are saved in ${file} (mode 0600).`);
+    expect(recap).toMatch(/Not done:\n {2}✗ MFA device: virtual MFA device alice for alice/);
+    expect(recap).toContain('alice has no MFA yet: the group\'s require-MFA policy denies it everything but enrolling MFA until then.');
+    expect(recap).toContain('Finish with: iam-bootstrap init --only mfa --admin-user alice');
+    // Nothing secret in the recap.
+    expect(recap).not.toMatch(/secret|password:/i);
+  });
 });
 
 describe('a failed clean-up never hides the first error', () => {

@@ -29,7 +29,7 @@ function setup(flags: InitFlags, answers: Answer[] = [], opts: { stdin?: string;
 
 /** Reads the secret the wizard showed the operator, as a person would from the screen. */
 function secretShown(prompt: ScriptedPrompter): string {
-  const m = /secret key:\n((?:\s+[A-Z2-7 ]+\n)+)/.exec(prompt.shown.join('\n'));
+  const m = /secret key:\n((?:[ \t]+[A-Z2-7 ]+(?:\n|$))+)/.exec(prompt.shown.join('\n'));
   if (!m?.[1]) throw new Error('no secret shown');
   return m[1].replace(/\s/g, '');
 }
@@ -213,7 +213,8 @@ describe('init, scripted', () => {
     const s = setup(flags(dir), [], { json: true });
     await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
     const doc = JSON.parse(s.stdout.join(''));
-    expect(Object.keys(doc)).toEqual(['account', 'dryRun', 'steps', 'signInUrl', 'credentialsFile', 'mfaSerial', 'nextSteps']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'account', 'dryRun', 'steps', 'signInUrl', 'credentialsFile', 'mfaSerial', 'nextSteps']);
+    expect(doc.schemaVersion).toBe(1);
     expect(doc.account).toMatchObject({ id: '111122223333', alias: 'acme-prod', isRoot: true, organization: { role: 'none' } });
     const secret = s.account.users.get('alice')?.keys[0]?.secret as string;
     expect(s.stdout.join('')).not.toContain(secret);

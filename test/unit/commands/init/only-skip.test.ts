@@ -92,3 +92,16 @@ describe('--only and --skip are checked before any AWS call', () => {
     expect(() => s.parse()).toThrow(message);
   });
 });
+
+describe('--no-mfa with an admin user', () => {
+  it('warns, before any change, that the require-MFA policy blocks the user, with the command that enrols MFA later', async () => {
+    const s = setup({ yes: true, alias: 'acme-prod', adminUser: 'alice', mfa: false, dryRun: true });
+    await s.run();
+    expect(s.stderr.join('')).toContain(
+      "Warning: --no-mfa: alice gets no MFA device, and the group's require-MFA policy denies alice everything but enrolling one until then. Enrol it later: iam-bootstrap init --only mfa --admin-user alice",
+    );
+    const without = setup({ yes: true, alias: 'acme-prod', adminUser: 'alice', mfa: false, requireMfa: false, dryRun: true });
+    await without.run();
+    expect(without.stderr.join('')).not.toContain('--no-mfa:');
+  });
+});
