@@ -48,7 +48,7 @@ function wrapList(items: string[], indent: string, width: number): string {
 export const AUDIT_CHECK_IDS = [
   'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'account-alias', 'password-policy',
   'password-length', 'password-reuse', 'password-complexity', 'security-contact', 'access-analyzer', 'admin-path',
-  'admin-mfa', 'console-mfa', 'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys',
+  'identity-center-admin', 'admin-mfa', 'console-mfa', 'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys',
   'user-direct-policies', 'admin-customer-policies', 'support-role', 'expired-certificates',
   'root-credentials-management', 'cloudshell-full-access', 'role-trust',
 ];
@@ -59,6 +59,7 @@ Examples:
   iam-bootstrap init --yes --alias acme-prod --admin-user alice --mfa-secret-file ./alice.otpauth
   iam-bootstrap init --dry-run --detailed-exitcode     exit 4 when something would change (drift check)
   iam-bootstrap init --only mfa --admin-user alice     just enrol MFA for alice
+  iam-bootstrap init --yes --admin identity-center --sso-user ana --sso-email ana@example.com --assign-accounts all
   iam-bootstrap init --account 111122223333 --yes --no-admin-user   a member account, from the management account`;
 
 const AUDIT_EXAMPLES = `
@@ -98,7 +99,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
   program
     .command('init')
     .description(
-      'Set the account alias, password policy and security contact, create a support role and Access Analyzers, an admin group and user, and enrol MFA.',
+      'Set the account alias, password policy and security contact, create a support role and Access Analyzers, and an administrator: an IAM admin group and user with MFA, or (--admin identity-center) an IAM Identity Center user, group, permission set and assignment.',
     )
     .optionsGroup('Account baseline:')
     .addOption(new Option('--alias <alias>', 'account alias for the sign-in URL'))
@@ -134,6 +135,18 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--organization-analyzer', 'create ORGANIZATION analyzers (management account only) instead of ACCOUNT ones')
     .option('--centralize-root-access', "management account: let it remove and recover member accounts' root credentials")
     .option('--remove-root-credentials', "with --account: delete that member account's root password, keys, certificates and MFA")
+    .optionsGroup('Admin path:')
+    .option('--admin <path>', 'how administrators sign in: iam-user (with --yes, the default) or identity-center (IAM Identity Center, temporary credentials)')
+    .optionsGroup('Identity Center (--admin identity-center):')
+    .option('--sso-user <name>', "the administrator's Identity Center user name (required with --yes); an existing user is reused")
+    .option('--sso-email <email>', "the administrator's email (required with --yes)")
+    .option('--sso-given-name <name>', 'given name (default: from the email)')
+    .option('--sso-family-name <name>', 'family name (default: from the email)')
+    .option('--sso-group <name>', 'identity store group for administrators (default: Administrators)')
+    .option('--permission-set <name>', 'permission set with AdministratorAccess (default: AdministratorAccess)')
+    .option('--session-duration <duration>', "the permission set's session length, 1h to 12h, e.g. 1h, 90m, PT4H (default: 1h for a new set)")
+    .option('--assign-accounts <accounts>', 'give the group the set on all ACTIVE accounts of the Organization, or on id,id… (default: this account)')
+    .option('--break-glass-user <name>', 'also make an IAM admin user (password, MFA) for the day Identity Center is unreachable, tagged break-glass')
     .optionsGroup('Admin user:')
     .option('--admin-group <name>', 'name of the administrators group (default: Administrators)')
     .option('--admin-policy <arn>', 'managed policy for the group, repeatable (default: AdministratorAccess)', collect)

@@ -11,6 +11,8 @@ import { customerPolicyDetails, groupDetails, roleDetails, userDetails, type Use
 import { securityContact, type SecurityContact } from '../account/contacts.js';
 import { fetchCredentialReport, type CredentialReport } from '../account/credential-report.js';
 import type { AccountIdentity } from '../account/identity.js';
+import { accountAssignments, grantsAdministrator, organizationInstance, permissionSetPolicies, permissionSets } from '../account/identity-center.js';
+import { isActiveAccount, organizationAccounts } from '../account/organization.js';
 import { rootAccessFeatures } from '../account/organization.js';
 import { currentPasswordPolicy } from '../account/password-policy.js';
 import { policyEntities, serverCertificates, type PolicyEntities } from '../account/policies.js';
@@ -60,6 +62,17 @@ export interface CustomerPolicy {
   allowsEverything: boolean;
 }
 
+/** Who has an administrator permission set on each account of the Organization, through Identity Center. */
+export type IdentityCenterCoverage =
+  | { skip: string }
+  | {
+      instanceArn: string;
+      /** The names of the permission sets that grant administrator access. */
+      adminSets: string[];
+      /** Each ACTIVE account, and how many groups or users have an administrator set on it. */
+      accounts: { id: string; name: string; administrators: number }[];
+    };
+
 export interface AuditSources {
   readonly account: AccountIdentity;
   /** Where a fix acts: the account, and the --account flags that reach it from where the audit runs. */
@@ -88,6 +101,8 @@ export interface AuditSources {
   policyEntities(policyArn: string): Promise<PolicyEntities>;
   /** Every role with its trust policy (decoded) and whether it has administrator access. */
   roles(): Promise<RoleInfo[]>;
+  /** Identity Center's administrator assignments per account (management account with an organization instance). */
+  identityCenterCoverage(): Promise<IdentityCenterCoverage>;
   /**
    * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
    * running, so that the audit's result is printed with an exact call count and the process exits at once.
@@ -222,9 +237,43 @@ export function createAuditSources(
         }),
       );
     }),
+    identityCenterCoverage: once(() => readIdentityCenterCoverage(ctx, account)),
     async close() {
       abandon.abort(new Error('the audit result is known'));
       await Promise.allSettled(started);
     },
+  };
+}
+
+/** Assignments read at once: Identity Center's read rate is well above this. */
+const ASSIGNMENT_READ_CONCURRENCY = 8;
+
+async function readIdentityCenterCoverage(ctx: Pick<Context, 'clients'>, account: AccountIdentity): Promise<IdentityCenterCoverage> {
+  const { organization } = account;
+  if (organization.role === 'none') return { skip: 'not in an AWS Organization: Identity Center grants access to AWS accounts through an organization instance only' };
+  if (organization.role === 'unknown') return { skip: 'the Organization could not be read (organizations:DescribeOrganization denied)' };
+  if (organization.role === 'member') {
+    return { skip: `a member account: Identity Center's assignments are read in the management account ${organization.managementAccountId ?? ''}`.trimEnd() };
+  }
+  const found = await organizationInstance(ctx, organization);
+  if ('absent' in found) return { skip: found.absent };
+  const { instanceArn } = found.instance;
+  const [sets, accounts] = await Promise.all([permissionSets(ctx, instanceArn), organizationAccounts(ctx)]);
+  const judged = await mapConcurrent(sets, PER_ENTITY_CONCURRENCY, async (set) => ({
+    set,
+    admin: grantsAdministrator(await permissionSetPolicies(ctx, instanceArn, set.arn), account.partition),
+  }));
+  const adminSets = judged.filter((j) => j.admin).map((j) => j.set);
+  const active = accounts.filter(isActiveAccount);
+  const pairs = active.flatMap((a) => adminSets.map((set) => ({ account: a.Id ?? '', set })));
+  const counts = await mapConcurrent(pairs, ASSIGNMENT_READ_CONCURRENCY, async (p) => (await accountAssignments(ctx, instanceArn, p.account, p.set.arn)).length);
+  return {
+    instanceArn,
+    adminSets: adminSets.map((s) => s.name),
+    accounts: active.map((a) => ({
+      id: a.Id ?? '',
+      name: a.Name ?? '',
+      administrators: pairs.reduce((n, p, i) => (p.account === a.Id ? n + (counts[i] ?? 0) : n), 0),
+    })),
   };
 }

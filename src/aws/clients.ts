@@ -5,8 +5,10 @@
 import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
 import { AccountClient } from '@aws-sdk/client-account';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import { packageVersion } from '../lib/version.js';
@@ -22,6 +24,10 @@ export interface AwsClients {
   accessAnalyzer(region: string): AccessAnalyzerClient;
   /** AWS Security Hub in the tool's region: audit --security-hub, the only write audit makes. */
   securityHub: SecurityHubClient;
+  /** IAM Identity Center's permission sets and account assignments (regional: the instance's region, --region). */
+  ssoAdmin: SSOAdminClient;
+  /** IAM Identity Center's identity store: its users, groups and memberships (same region). */
+  identityStore: IdentitystoreClient;
 }
 
 export interface AwsCallRecord {
@@ -64,7 +70,15 @@ const MAX_ATTEMPTS = 5;
  */
 export const READ_ONLY_MAX_ATTEMPTS = 10;
 
-type InstrumentableClient = IAMClient | STSClient | OrganizationsClient | AccountClient | AccessAnalyzerClient | SecurityHubClient;
+type InstrumentableClient =
+  | IAMClient
+  | STSClient
+  | OrganizationsClient
+  | AccountClient
+  | AccessAnalyzerClient
+  | SecurityHubClient
+  | SSOAdminClient
+  | IdentitystoreClient;
 
 /** Sent with every call, so CloudTrail (and a test double) can tell this tool's calls from others'. */
 let userAgent: [string, string] | undefined;
@@ -90,6 +104,8 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     organizations: new OrganizationsClient(common),
     account: new AccountClient(common),
     securityHub: new SecurityHubClient(common),
+    ssoAdmin: new SSOAdminClient(common),
+    identityStore: new IdentitystoreClient(common),
     accessAnalyzer(region) {
       let client = analyzers.get(region);
       if (!client) {
@@ -105,6 +121,8 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
   instrument(clients.organizations, 'organizations', settings.onCall, settings.account);
   instrument(clients.account, 'account', settings.onCall, settings.account);
   instrument(clients.securityHub, 'securityhub', settings.onCall, settings.account);
+  instrument(clients.ssoAdmin, 'sso-admin', settings.onCall, settings.account);
+  instrument(clients.identityStore, 'identitystore', settings.onCall, settings.account);
   return clients;
 }
 
@@ -127,6 +145,8 @@ export function withAbortSignal(clients: AwsClients, signal: AbortSignal): AwsCl
     organizations: wrap(clients.organizations),
     account: wrap(clients.account),
     securityHub: wrap(clients.securityHub),
+    ssoAdmin: wrap(clients.ssoAdmin),
+    identityStore: wrap(clients.identityStore),
     accessAnalyzer: (region) => wrap(clients.accessAnalyzer(region)),
   };
 }

@@ -4,7 +4,7 @@ import { arnsIn } from '../account/arns.js';
 import type { AuditSources, UserPermissions } from '../audit/sources.js';
 import { describeRolePath, rolePath } from './admin-path.js';
 import { reportAge } from './root.js';
-import { fail, failWith, initFix, listSome, pass, type Check, type Finding } from './types.js';
+import { fail, failWith, initFix, listSome, pass, skip, type Check, type Finding } from './types.js';
 
 async function rowsByUser(s: AuditSources): Promise<Map<string, ReportRow>> {
   const report = await s.credentialReport();
@@ -68,6 +68,29 @@ export const userChecks: Check[] = [
       return fail(
         `the root user is the only administrator: no IAM user with administrator access and MFA, and no administrator role reached through IAM Identity Center, an identity provider or the Organization${also}`,
         [arnsIn(s.account.partition).accountRoot(accountId)],
+      );
+    },
+  },
+  {
+    id: 'identity-center-admin',
+    title: 'Every account of the Organization has an administrator through Identity Center',
+    passesWhen:
+      "in the management account with an organization instance of IAM Identity Center: on every ACTIVE account of the Organization, at least one group or user has a permission set granting administrator access (AWS's `AdministratorAccess`, or an inline policy allowing `*` on `*`). Skipped outside an Organization, in member accounts, and where there is no organization instance",
+    severity: 'medium',
+    mappings: {},
+    remediation: (fix) => `${initFix(fix, '--admin identity-center --only sso-admin-group,permission-set,account-assignment --assign-accounts all')}`,
+    async run(s) {
+      const coverage = await s.identityCenterCoverage();
+      if ('skip' in coverage) return skip(coverage.skip);
+      if (!coverage.adminSets.length) {
+        return fail('no permission set of the Identity Center instance grants administrator access', [coverage.instanceArn]);
+      }
+      const sets = coverage.adminSets.join(', ');
+      const without = coverage.accounts.filter((a) => a.administrators === 0);
+      if (!without.length) return pass(`an administrator permission set (${sets}) is assigned on each of the ${coverage.accounts.length} accounts`);
+      return failWith(
+        without.map((a) => ({ resource: a.id, text: `${a.id}${a.name ? ` (${a.name})` : ''}: no group or user has ${sets}` })),
+        { lead: 'no administrator through Identity Center on ', remediation: initFix(s.fix, `--admin identity-center --only account-assignment --assign-accounts ${without.map((a) => a.id).join(',')}`) },
       );
     },
   },

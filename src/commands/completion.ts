@@ -8,7 +8,7 @@ import { CHECK_IDS } from '../checks/registry.js';
 import { CHECK_STATUSES, SEVERITIES } from '../checks/types.js';
 import { UsageError } from '../errors.js';
 import { FRAMEWORK_IDS } from '../frameworks/catalog.js';
-import { STEP_IDS } from '../steps/types.js';
+import { ADMIN_PATHS, STEP_IDS } from '../steps/types.js';
 import { AUDIT_FORMATS, REPORT_FORMATS } from './audit/options.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -25,6 +25,7 @@ const VALUES: Record<string, readonly string[]> = {
   '--status': CHECK_STATUSES,
   '--color': ['auto', 'always', 'never'],
   '--password-policy': ['cis', 'aws-default'],
+  '--admin': ADMIN_PATHS,
   '--report': REPORT_FORMATS.map((f) => `${f}=`),
 };
 

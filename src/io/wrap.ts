@@ -21,7 +21,7 @@ export function wrapLine(line: string, width: number | undefined, hanging?: numb
   const [first = '', ...rest] = wrapAnsi(line.slice(0), width, { hard: false, trim: false, wordWrap: true }).split('\n');
   if (!rest.length) return first;
   // Re-wrap the remainder at the narrower width its indent leaves.
-  const tail = wrapAnsi(rest.map((l) => l.trimStart()).join(' '), width - indent, { hard: false, trim: true, wordWrap: true });
+  const tail = wrapAnsi(rest.map((l) => l.trim()).join(' '), width - indent, { hard: false, trim: true, wordWrap: true });
   // eslint-disable-next-line no-control-regex -- the space before a closing colour code is trailing space too
   const firstLine = first.replace(/\s+((?:\x1b\[[0-9;]*m)*)$/, '$1');
   return [firstLine, ...tail.split('\n').map((l) => ' '.repeat(indent) + l)].join('\n');

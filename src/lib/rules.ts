@@ -133,3 +133,64 @@ export function checkExternalId(id: string): string | undefined {
   return /^[\w+=,.@:/-]{2,1224}$/.test(id) ? undefined : 'must be 2-1224 letters, digits or +=,.@:/- characters';
 }
 
+
+/** Identity Center reserves these for users and groups (identitystore CreateUser / CreateGroup). */
+const IDENTITY_STORE_RESERVED = ['administrator', 'awsadministrators'];
+
+/** An identity store user name: 1–128 letters, marks, symbols, digits or punctuation (none of < > ; : %), not reserved. */
+export function checkSsoUserName(name: string): string | undefined {
+  if (name.length < 1 || name.length > 128) return 'must be 1 to 128 characters long';
+  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u.test(name) || /[<>;:%]/.test(name)) {
+    return 'may contain letters, digits, symbols and punctuation, but no spaces and none of < > ; : %';
+  }
+  if (IDENTITY_STORE_RESERVED.includes(name.toLowerCase())) return 'is reserved by IAM Identity Center';
+  return undefined;
+}
+
+/** An identity store group's display name: 1–1024 characters, no leading or trailing space, not reserved. */
+export function checkSsoGroupName(name: string): string | undefined {
+  if (name.length < 1 || name.length > 1024) return 'must be 1 to 1024 characters long';
+  if (name.trim() !== name) return 'must not start or end with a space';
+  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P} ]+$/u.test(name)) return 'may contain letters, digits, symbols, punctuation and spaces only';
+  if (IDENTITY_STORE_RESERVED.includes(name.toLowerCase())) return 'is reserved by IAM Identity Center';
+  return undefined;
+}
+
+/** A person's given or family name in the identity store: 1–1024 characters, not blank. */
+export function checkPersonName(name: string): string | undefined {
+  if (name.trim().length < 1 || name.length > 1024) return 'must be 1 to 1024 characters long';
+  if (/[\p{Cc}]/u.test(name)) return 'must not contain control characters';
+  return undefined;
+}
+
+/** A permission set's name: 1–32 letters, digits and + = , . @ _ -. */
+export function checkPermissionSetName(name: string): string | undefined {
+  if (name.length < 1 || name.length > 32) return 'must be 1 to 32 characters long';
+  if (!IAM_NAME.test(name)) return 'may contain only letters, digits and + = , . @ _ -';
+  return undefined;
+}
+
+/**
+ * A permission set's session duration, as a person writes it ("1h", "90m", "2h30m", "PT4H") → minutes, or an error
+ * sentence. Identity Center allows 1 to 12 hours.
+ */
+export function parseSessionDuration(text: string): number | string {
+  const t = text.trim();
+  const m = /^(?:PT)?(?:(\d+)H)?(?:(\d+)M)?$/i.exec(t);
+  if (!t || !m || (m[1] === undefined && m[2] === undefined)) return 'is not a duration such as 1h, 90m, 2h30m or PT4H';
+  const minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+  if (minutes < 60 || minutes > 720) return 'must be between 1 hour and 12 hours';
+  return minutes;
+}
+
+/** Minutes → ISO-8601 as the API takes it: 60 → PT1H, 90 → PT1H30M. */
+export function isoDuration(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}`;
+}
+
+/** An AWS account id: 12 digits. */
+export function checkAccountId(id: string): string | undefined {
+  return /^\d{12}$/.test(id) ? undefined : 'is not an AWS account id (12 digits)';
+}

@@ -2,6 +2,7 @@
  * The one shape every init step has: `inspect` reads AWS (through src/account/) and says what would change;
  * `apply` makes exactly those changes. `init --dry-run` stops after inspect.
  */
+import type { IdentityCenterInstance } from '../account/identity-center.js';
 import type { AccountIdentity } from '../account/identity.js';
 import type { Context, ReservedFile } from '../context.js';
 import type { PasswordPolicy, PresetName } from '../lib/password-policy.js';
@@ -16,6 +17,10 @@ export const STEP_IDS = [
   'access-analyzer',
   'root-access',
   'root-credentials',
+  'sso-admin-group',
+  'sso-admin-user',
+  'permission-set',
+  'account-assignment',
   'admin-group',
   'admin-user',
   'console-access',
@@ -26,6 +31,30 @@ export type StepId = (typeof STEP_IDS)[number];
 
 /** The steps about the admin IAM user: all skipped with --no-admin-user. */
 export const ADMIN_USER_STEPS: readonly StepId[] = ['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa'];
+
+/** The steps of the Identity Center admin path (--admin identity-center): skipped on the IAM user path. */
+export const IDENTITY_CENTER_STEPS: readonly StepId[] = ['sso-admin-group', 'sso-admin-user', 'permission-set', 'account-assignment'];
+
+/** How people administer the account: the seeds' IAM user, or IAM Identity Center with temporary credentials. */
+export const ADMIN_PATHS = ['iam-user', 'identity-center'] as const;
+export type AdminPath = (typeof ADMIN_PATHS)[number];
+
+/** The tag that marks the IAM admin user made beside Identity Center (--break-glass-user). */
+export const BREAK_GLASS_TAG = { Key: 'iam-bootstrap:break-glass', Value: 'true' } as const;
+
+/** --admin identity-center: who gets administrator access through Identity Center, and where. */
+export interface IdentityCenterSettings {
+  /** The identity store group (--sso-group, default Administrators). */
+  group: string;
+  /** The person: an existing user of this name is reused, never duplicated. */
+  user: { userName: string; email: string; givenName: string; familyName: string };
+  /** The permission set's name (--permission-set, default AdministratorAccess). */
+  permissionSet: string;
+  /** --session-duration in minutes; undefined: 60 for a new set, an existing set's own kept. */
+  sessionMinutes?: number;
+  /** Where the group gets the set: this account, every ACTIVE account of the Organization, or these ids. */
+  assignAccounts: 'this' | 'all' | string[];
+}
 
 /** --only / --skip: which steps this run inspects and applies. */
 export interface StepSelection {
@@ -59,6 +88,8 @@ export interface PlanFacts {
   userTags?: { keysAfter: string[]; journalKeys: string[] };
   /** mfa: the MFA device the admin user already has. */
   existingMfaSerial?: string;
+  /** account-assignment: the accounts the group will have the permission set on. */
+  assignedAccounts?: string[];
 }
 
 export interface StepPlan<D = unknown> {
@@ -121,7 +152,16 @@ export interface InitSettings {
   centralizeRootAccess: boolean;
   /** --remove-root-credentials: delete the member account's root password, keys, certificates and MFA. */
   removeRootCredentials: boolean;
-  /** false with --no-admin-user: the admin group, user, console password, key and MFA steps are skipped. */
+  /** --admin: iam-user (the admin IAM user steps) or identity-center (the Identity Center steps). */
+  admin: AdminPath;
+  /** With --admin identity-center. */
+  identityCenter?: IdentityCenterSettings;
+  /** --break-glass-user: the admin IAM user is made beside Identity Center, tagged as break-glass. */
+  breakGlass: boolean;
+  /**
+   * false with --no-admin-user, or identity-center without --break-glass-user: the admin group, user, console
+   * password, key and MFA steps are skipped.
+   */
   withAdminUser: boolean;
   /** --only / --skip: the steps this run inspects and applies (the others are skipped without a call). */
   steps: StepSelection;
@@ -163,6 +203,8 @@ export interface StepContext extends Context {
   vault: CredentialKeeper;
   /** Aborted by SIGINT, SIGTERM or SIGHUP: steps stop at the next point where nothing is half-done. */
   stop: AbortSignal;
+  /** The Organization's Identity Center instance, read before planning with --admin identity-center. */
+  identityCenter?: IdentityCenterInstance;
 }
 
 export interface Step<D = unknown> {

@@ -8,14 +8,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, cliEnv, freshAccount, motoUrl, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
+import { AttachRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
+import { CLI, cliEnv, freshAccount, iamFor, motoUrl, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
 
 const README = resolve(import.meta.dirname, '../../README.md');
 
-/** The shell blocks of the README's "New account in an Organization" runbook, in order. */
-function runbookBlocks(): string[] {
+/** The numbered shell blocks of one of the README's runbooks, in order. */
+function runbookBlocks(heading = '### New account in an Organization'): string[] {
   const text = readFileSync(README, 'utf8');
-  const start = text.indexOf('### New account in an Organization');
+  const start = text.indexOf(heading);
   expect(start).toBeGreaterThan(-1);
   const rest = text.slice(start + 1);
   const section = rest.slice(0, rest.search(/\n#{2,3} /));
@@ -26,13 +27,13 @@ function runbookBlocks(): string[] {
  * Runs the blocks in one bash, as a person pasting them would, recording each iam-bootstrap's exit code (the
  * runbook's audits are meant to exit 1 at first, which must not stop the rest).
  */
-async function runRunbook(blocks: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; exits: { code: number; args: string }[]; stderr: string }> {
+async function runRunbook(blocks: string[], env: NodeJS.ProcessEnv, cwd: string, newOrganization = true): Promise<{ code: number | null; exits: { code: number; args: string }[]; stderr: string }> {
   const log = join(cwd, 'exits.log');
   const prelude = [
     'set -u',
     `iam-bootstrap() { "${process.execPath}" "${CLI}" "$@"; local rc=$?; printf '%s\\t%s\\n' "$rc" "$*" >> "${log}"; return 0; }`,
     // The runbook starts from an Organization's management account.
-    'aws organizations create-organization --feature-set ALL > /dev/null',
+    ...(newOrganization ? ['aws organizations create-organization --feature-set ALL > /dev/null'] : []),
   ].join('\n');
   writeFileSync(log, '');
   const script = `${prelude}\n${blocks.join('\n')}\n`;
@@ -123,5 +124,26 @@ describe.skipIf(noMoto)('a member whose root keeps a virtual MFA device, accepte
     const other = await runCli(['audit', '--json', '--accept', 'accept.yaml', '--check', 'root-hardware-mfa'], { env, cwd });
     expect(other.stderr).toContain('Warning: exception accept.yaml#1 (root-hardware-mfa, account');
     expect(other.stderr).toContain('matched no failure');
+  });
+});
+
+describe.skipIf(noMoto)("the README's Identity Center runbook, end to end", () => {
+  it('makes the administrator on every account, and the audit it ends with passes once Identity Center has provisioned its role', async () => {
+    const [make, confirm, ...rest] = runbookBlocks('### An Organization with IAM Identity Center');
+    expect(rest).toEqual([]);
+    const management = await freshAccount();
+    const env = endpointEnv(management);
+    const cwd = workDir();
+    const first = await runRunbook([make ?? ''], env, cwd);
+    expect(first.stderr).not.toMatch(/Error/);
+    expect(first.exits.map((e) => e.code)).toEqual([0]);
+    // What Identity Center does after an assignment, and moto does not: the reserved role in the account.
+    const iam = iamFor(management);
+    const role = 'AWSReservedSSO_AdministratorAccess_5f3e2a1b0c9d8e7f';
+    await iam.send(new CreateRoleCommand({ RoleName: role, Path: '/aws-reserved/sso.amazonaws.com/', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${management.accountId}:saml-provider/AWSSSO_5f3e2a1b_DO_NOT_DELETE` }, Action: 'sts:AssumeRoleWithSAML' }] }) }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: role, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    iam.destroy();
+    const second = await runRunbook([confirm ?? '', make ?? ''], env, cwd, false);
+    expect(second.exits.map((e) => e.code), second.stderr).toEqual([0, 0]);
   });
 });

@@ -1,7 +1,10 @@
+import { AccountClient, PutAlternateContactCommand } from '@aws-sdk/client-account';
 import { ListMFADevicesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { IdentitystoreClient, ListUsersCommand as ListSsoUsersCommand } from '@aws-sdk/client-identitystore';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeForStep, timeStepAt } from '../../src/lib/totp.js';
-import { CLI, cliEnv, freshAccount, iamFor, motoUrl, noMoto, workDir } from './support/moto.js';
+import { CLI, cliEnv, createOrganization, freshAccount, iamFor, motoUrl, noMoto, workDir } from './support/moto.js';
 import { captureWithColours, DARK, hasZbar, LIGHT, readQr } from './support/terminal-image.js';
 import { hasTmux, TmuxSession } from './support/tmux.js';
 
@@ -61,6 +64,50 @@ describe.skipIf(noMoto || !hasTmux)('the interactive wizard in a real terminal',
     const iam = iamFor(creds);
     expect((await iam.send(new ListUsersCommand({}))).Users?.map((u) => u.UserName)).toEqual(['dave']);
     expect((await iam.send(new ListMFADevicesCommand({ UserName: 'dave' }))).MFADevices).toHaveLength(1);
+  });
+
+  it('in a management account with Identity Center: the operator picks it and gives email and user name, in at most 6 inputs', async () => {
+    const creds = await freshAccount();
+    await createOrganization(creds, ['pty-member']);
+    const config = { region: 'us-east-1', endpoint: motoUrl, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken } };
+    // The account has its security contact already, so the wizard does not ask for one.
+    const account = new AccountClient(config);
+    await account.send(new PutAlternateContactCommand({ AlternateContactType: 'SECURITY', EmailAddress: 'security@example.com', Name: 'Security', PhoneNumber: '+1 206 555 0100', Title: 'Security' }));
+    account.destroy();
+    const dir = workDir();
+    session = TmuxSession.start(dir, [process.execPath, CLI, 'init', '--endpoint-url', motoUrl], { ...cliEnv(creds), TERM: 'xterm-256color' }, 80);
+    const s = session;
+    let inputs = 0;
+    const answer = (text: string) => {
+      inputs += 1;
+      s.type(text);
+    };
+
+    await s.waitFor(/Account alias for the sign-in URL/);
+    answer('pty-org');
+    const question = await s.waitFor(/How will administrators sign in\?[\s\S]*An IAM user with a password and MFA/);
+    expect(question[0]).toMatch(/IAM Identity Center \(recommended/);
+    answer(''); // Identity Center, the default where an organization instance exists
+    await s.waitFor(/Administrator's email/);
+    answer('ana.silva@example.com');
+    await s.waitFor(/Identity Center user name/);
+    answer(''); // ana.silva, from the email
+    const plan = await s.waitFor(/Plan[\s\S]*Apply these changes\?/);
+    for (const step of ['Identity Center group', 'Identity Center user', 'Permission set', 'Account assignment']) expect(plan[0]).toContain(step);
+    answer('');
+    const done = await s.waitFor(/EXIT=(\d+)/, 30_000);
+    expect(done[1], s.screen()).toBe('0');
+    expect(inputs).toBeLessThanOrEqual(6);
+    expect(s.screen()).toMatch(/Access portal: +https:\/\/d-[0-9a-z]+\.awsapps\.com\/start/);
+
+    const sso = new SSOAdminClient(config);
+    const store = new IdentitystoreClient(config);
+    const IdentityStoreId = (await sso.send(new ListInstancesCommand({}))).Instances?.[0]?.IdentityStoreId;
+    const users = (await store.send(new ListSsoUsersCommand({ IdentityStoreId }))).Users ?? [];
+    expect(users.map((u) => [u.UserName, u.Emails?.[0]?.Value, u.DisplayName])).toEqual([['ana.silva', 'ana.silva@example.com', 'Ana Silva']]);
+    expect((await iamFor(creds).send(new ListUsersCommand({}))).Users).toEqual([]);
+    sso.destroy();
+    store.destroy();
   });
 
   it('in an 80×24 terminal the whole QR code and the code prompt are on screen at once, and it scans on dark and light themes', async () => {

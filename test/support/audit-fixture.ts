@@ -4,6 +4,8 @@
  */
 import * as analyzer from '@aws-sdk/client-accessanalyzer';
 import * as account from '@aws-sdk/client-account';
+import * as identitystore from '@aws-sdk/client-identitystore';
+import * as ssoAdmin from '@aws-sdk/client-sso-admin';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import * as iam from '@aws-sdk/client-iam';
 import * as org from '@aws-sdk/client-organizations';
@@ -12,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { Context } from '../../src/context.js';
 import { awsError } from './fake-aws.js';
+import type { FakeIdentityCenter } from './fake-identity-center.js';
 import { SecretRegistry } from '../../src/lib/secrets.js';
 import { captureOutput, FakeClock, fileSystem } from './context.js';
 import { ScriptedPrompter } from './scripted-prompter.js';
@@ -95,6 +98,8 @@ export interface Scenario {
   cloudShell?: { users?: string[]; groups?: string[]; roles?: string[] };
   /** GetAccountAuthorizationDetails page size, below the MaxItems asked for (AWS may return fewer). */
   pageSize?: number;
+  /** IAM Identity Center as the account sees it (ListInstances answers no instance without it). */
+  identityCenter?: FakeIdentityCenter;
 }
 
 export const ADMIN_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -113,6 +118,8 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     organizations: new org.OrganizationsClient({ region: 'us-east-1' }),
     account: new account.AccountClient({ region: 'us-east-1' }),
     securityHub: new SecurityHubClient({ region: 'us-east-1' }),
+    ssoAdmin: new ssoAdmin.SSOAdminClient({ region: 'us-east-1' }),
+    identityStore: new identitystore.IdentitystoreClient({ region: 'us-east-1' }),
     accessAnalyzer: (region) => {
       let client = analyzerClients.get(region);
       if (!client) {
@@ -310,6 +317,24 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     }
     return { Accounts: (sc.orgAccounts ?? []).map((a) => ({ Id: a.id, State: a.state, Status: a.state })) };
   });
+  const identityCenterHandlers = sc.identityCenter?.handlers() ?? { ListInstances: () => ({ Instances: [] }) };
+  for (const [client, module] of [
+    [clients.ssoAdmin, ssoAdmin],
+    [clients.identityStore, identitystore],
+  ] as const) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over two differently-typed clients
+    const mock = mockClient(client as any);
+    for (const [op, handler] of Object.entries(identityCenterHandlers)) {
+      const Command = (module as Record<string, unknown>)[`${op}Command`];
+      if (!Command) continue;
+      mock.on(Command as never).callsFake(async (input: unknown) => {
+        sent.push(op);
+        requests.push({ operation: op, input });
+        if (sc.denied?.includes(op)) throw Object.assign(awsError('AccessDeniedException', `not authorized to perform ${op}`, 403), { $awsCall: `sso-admin:${op}` });
+        return handler(input as never);
+      });
+    }
+  }
   return { clients, sent, requests };
 }
 

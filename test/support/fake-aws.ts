@@ -4,12 +4,15 @@
  */
 import * as analyzer from '@aws-sdk/client-accessanalyzer';
 import * as account_ from '@aws-sdk/client-account';
+import * as identitystore from '@aws-sdk/client-identitystore';
+import * as ssoAdmin from '@aws-sdk/client-sso-admin';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import * as iam from '@aws-sdk/client-iam';
 import * as org from '@aws-sdk/client-organizations';
 import * as sts from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/aws/clients.js';
+import { FakeIdentityCenter } from './fake-identity-center.js';
 
 const { IAMClient } = iam;
 
@@ -35,7 +38,11 @@ export class FakeAccount {
   callerArn = 'arn:aws:iam::111122223333:root';
   /** Every request, operation and input, to prove what was asked (e.g. which partition's ARNs). */
   readonly requests: { operation: string; input: unknown }[] = [];
-  organization: 'none' | 'member' | 'denied' = 'none';
+  /** management: the Organization's management account is this one. */
+  organization: 'none' | 'member' | 'management' | 'denied' = 'none';
+  /** The Organization's accounts (ListAccounts), this one included when it is in one. */
+  orgAccounts: { Id: string; Status: 'ACTIVE' | 'SUSPENDED' }[] = [];
+  readonly identityCenter = new FakeIdentityCenter();
   alias?: string;
   policy?: iam.PasswordPolicy;
   readonly managedPolicies = new Set(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
@@ -129,8 +136,9 @@ export class FakeAccount {
           throw new org.AWSOrganizationsNotInUseException({ message: 'not in use', $metadata: {} });
         }
         if (a.organization === 'denied') throw awsError('AccessDeniedException', 'no', 403);
-        return { Organization: { Id: 'o-fake', MasterAccountId: '999999999999' } };
+        return { Organization: { Id: 'o-fake', MasterAccountId: a.organization === 'management' ? a.accountId : '999999999999' } };
       },
+      ListAccounts: () => ({ Accounts: a.orgAccounts.map((x) => ({ ...x, State: x.Status })) }),
       ListAccountAliases: () => ({ AccountAliases: a.alias ? [a.alias] : [] }),
       CreateAccountAlias: (i: iam.CreateAccountAliasRequest) => {
         if (i.AccountAlias === 'taken-elsewhere') throw exists('alias');
@@ -286,9 +294,11 @@ export interface FakeAws {
 /** Real SDK clients whose `send` is answered by `account`. */
 export function fakeAws(fake = new FakeAccount()): FakeAws {
   const account = fake;
-  const handlers = account.handlers();
+  const iamAndOthers = account.handlers();
+  // Identity Center's own handlers: its CreateGroup is not IAM's.
+  const identityCenter = account.identityCenter.handlers();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one function over differently-typed clients and stubs
-  const wire = (client: any, module: Record<string, unknown>, region: string) => {
+  const wire = (client: any, module: Record<string, unknown>, region: string, handlers: Record<string, (input: never, region: string) => unknown> = iamAndOthers) => {
     const mock = mockClient(client);
     for (const [op, handler] of Object.entries(handlers)) {
       const Command = module[`${op}Command`];
@@ -320,6 +330,8 @@ export function fakeAws(fake = new FakeAccount()): FakeAws {
     organizations: wire(new org.OrganizationsClient({ region: 'us-east-1' }), org, 'us-east-1'),
     account: wire(new account_.AccountClient({ region: 'us-east-1' }), account_, 'us-east-1'),
     securityHub: new SecurityHubClient({ region: 'us-east-1' }),
+    ssoAdmin: wire(new ssoAdmin.SSOAdminClient({ region: 'us-east-1' }), ssoAdmin, 'us-east-1', identityCenter),
+    identityStore: wire(new identitystore.IdentitystoreClient({ region: 'us-east-1' }), identitystore, 'us-east-1', identityCenter),
     accessAnalyzer: (region) => {
       if (!analyzers.has(region)) analyzers.set(region, wire(new analyzer.AccessAnalyzerClient({ region }), analyzer, region));
       return analyzers.get(region) as analyzer.AccessAnalyzerClient;
@@ -328,7 +340,7 @@ export function fakeAws(fake = new FakeAccount()): FakeAws {
   return { account, clients };
 }
 
-const MUTATING = /^(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate)/;
+const MUTATING = /^(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate|Provision)/;
 
 export function mutatingCalls(account: FakeAccount): string[] {
   return account.calls.filter((c) => MUTATING.test(c));

@@ -22,6 +22,8 @@ export function settings(overrides: Partial<InitSettings> = {}): InitSettings {
     passwordPolicy: { preset: 'cis', explicit: {} },
     adminGroup: 'Administrators',
     requireMfa: true,
+    admin: 'iam-user',
+    breakGlass: false,
     withAdminUser: true,
     steps: { skip: [] },
     centralizeRootAccess: false,

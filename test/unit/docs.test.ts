@@ -21,6 +21,8 @@ const CLIENT_PREFIX: Record<string, string> = {
   'client-account': 'account',
   'client-accessanalyzer': 'access-analyzer',
   'client-securityhub': 'securityhub',
+  'client-sso-admin': 'sso',
+  'client-identitystore': 'identitystore',
 };
 
 function sourceFiles(dir: string): string[] {
@@ -57,7 +59,7 @@ describe('docs/audit.md', () => {
 describe('docs/policies', () => {
   it('each is an IAM policy document; together they allow every AWS operation in the source but the root-session ones', () => {
     const policies = publishedPolicies();
-    expect(Object.keys(policies).sort()).toEqual(['audit.json', 'init.json', 'organization.json', 'security-hub.json']);
+    expect(Object.keys(policies).sort()).toEqual(['audit.json', 'identity-center.json', 'init.json', 'organization.json', 'security-hub.json']);
     for (const [file, p] of Object.entries(policies)) {
       expect(p.Version, file).toBe('2012-10-17');
       for (const s of p.Statement) {

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { currentAlias } from '../../account/alias.js';
 import { securityContact } from '../../account/contacts.js';
+import { accessPortalUrl, organizationInstance, type IdentityCenterInstance } from '../../account/identity-center.js';
 import { readIdentity, type AccountIdentity } from '../../account/identity.js';
 import { judgeRoot, readAccountSummary } from '../../account/root.js';
 import { getUser } from '../../account/users.js';
@@ -21,25 +22,32 @@ import type { GlobalOptions } from '../../options.js';
 import { accessAnalyzerStep } from '../../steps/access-analyzer.js';
 import { accessKeyStep } from '../../steps/access-key.js';
 import { accountAliasStep } from '../../steps/account-alias.js';
+import { accountAssignmentStep } from '../../steps/account-assignment.js';
 import { adminGroupStep } from '../../steps/admin-group.js';
 import { adminUserStep } from '../../steps/admin-user.js';
 import { consoleAccessStep } from '../../steps/console-access.js';
 import { mfaStep } from '../../steps/mfa.js';
 import { passwordPolicyStep } from '../../steps/password-policy.js';
+import { permissionSetStep } from '../../steps/permission-set.js';
 import { rootAccessStep } from '../../steps/root-access.js';
 import { rootCredentialsStep } from '../../steps/root-credentials.js';
 import { securityContactStep } from '../../steps/security-contact.js';
+import { ssoAdminGroupStep } from '../../steps/sso-admin-group.js';
+import { ssoAdminUserStep } from '../../steps/sso-admin-user.js';
 import { supportRoleStep } from '../../steps/support-role.js';
-import { ADMIN_USER_STEPS, factsOf, isSelected, plan, type InitSettings, type PlanFacts, type Step, type StepContext, type StepId, type StepPlan } from '../../steps/types.js';
+import { ADMIN_USER_STEPS, factsOf, IDENTITY_CENTER_STEPS, isSelected, plan, type InitSettings, type PlanFacts, type Step, type StepContext, type StepId, type StepPlan } from '../../steps/types.js';
 import { checkTargetFolders, discardUnfilled, planSecretFiles, reserveSecretFiles, type FileTarget, type SecretFileRole } from './files.js';
 import { MAX_USER_TAGS, parseInitFlags, parseStdinPassword, STDIN_PASSWORD_LIMIT, type InitFlags, type InitRequest } from './options.js';
 import { askPlanChoice, completeSettings, reviseSettings, type ExistingState } from './prompts.js';
-import { describeIdentity, nextSteps, renderInterruptedRecap, renderPlan, renderSummary, type InitResult } from './report.js';
+import { describeIdentity, identityCenterNextSteps, nextSteps, renderInterruptedRecap, renderPlan, renderSummary, type InitResult } from './report.js';
 
 /** "0.4 s", "12 s": how long a step took, for a person watching. */
 const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 
-/** In the order they must run: the user needs the group; MFA comes last so the credentials are saved first. */
+/**
+ * In the order they must run: a user needs its group, an assignment its group and permission set; MFA comes last so
+ * the credentials are saved first.
+ */
 export const INIT_STEPS: Step[] = [
   accountAliasStep,
   passwordPolicyStep,
@@ -48,6 +56,10 @@ export const INIT_STEPS: Step[] = [
   accessAnalyzerStep,
   rootAccessStep,
   rootCredentialsStep,
+  ssoAdminGroupStep,
+  ssoAdminUserStep,
+  permissionSetStep,
+  accountAssignmentStep,
   adminGroupStep,
   adminUserStep,
   consoleAccessStep,
@@ -104,13 +116,14 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
 
   const account = await readIdentity(ctx);
   out.info(describeIdentity(out, account, ctx.actingThrough));
-  const existing: ExistingState = { alias: await currentAlias(ctx), contact: await contactToAskAbout(ctx, request) };
+  const instance = await identityCenterFor(ctx, request, account);
+  const existing: ExistingState = { alias: await currentAlias(ctx), contact: await contactToAskAbout(ctx, request), ...(instance ? { identityCenter: instance } : {}) };
   const withAbsolutePaths = { ...request, credentialsFile: paths.credentials, mfaSecretFile: paths.mfaSecret, qrPng: paths.qrPng };
   const settings = await completeSettings(ctx, withAbsolutePaths, existing, password);
   const stop = new AbortController();
   const mfaCodes = settings.mfaSecretFile ? seedMfaCodes(ctx.clock) : terminalMfaCodes(ctx.prompt, out, ctx.clock, stop.signal);
   const vault = new CredentialVault(ctx.secrets);
-  const stepCtx: StepContext = { ...ctx, settings, account, mfaCodes, files: {}, vault, stop: stop.signal };
+  const stepCtx: StepContext = { ...ctx, settings, account, mfaCodes, files: {}, vault, stop: stop.signal, ...(instance ? { identityCenter: instance } : {}) };
 
   // Plan, show, and (in the wizard) let the operator change any step and plan again, until applied or cancelled.
   let planned: Planned;
@@ -153,6 +166,31 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
     credentialsFile: outcomes.credentialsFile,
     mfaSerial: outcomes.mfaSerial ?? facts.existingMfaSerial,
   });
+}
+
+/**
+ * The Organization's Identity Center instance. With --admin identity-center its absence is a usage error, said
+ * before any change with what to enable; for the wizard (no --admin) it only decides whether Identity Center is
+ * offered, so a caller who may not read it is simply not offered it.
+ */
+async function identityCenterFor(ctx: Context, request: InitRequest, account: AccountIdentity): Promise<IdentityCenterInstance | undefined> {
+  if (request.admin === 'iam-user' || (request.admin === undefined && (request.yes || request.adminUser !== undefined))) return undefined;
+  if (request.admin === undefined) {
+    if (account.organization.role !== 'management' || ctx.actingThrough) return undefined;
+    try {
+      const found = await organizationInstance(ctx, account.organization);
+      return 'instance' in found ? found.instance : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const found = await organizationInstance(ctx, account.organization);
+  if ('instance' in found) return found.instance;
+  const where =
+    account.organization.role === 'member'
+      ? ` Run init in the management account ${account.organization.managementAccountId ?? ''} (or Identity Center's delegated administrator account),`
+      : " Enable it in the management account's console (IAM Identity Center → Enable, with AWS Organizations),";
+  throw new UsageError(`--admin identity-center: ${found.absent}.${where} give --region <the instance's region> if it is elsewhere, or use --admin iam-user. Nothing was changed.`);
 }
 
 /**
@@ -225,7 +263,11 @@ async function contactToAskAbout(ctx: Context, request: InitRequest) {
 /** The plan of a step this run does not inspect, or undefined when it runs. */
 function notRun(settings: InitSettings, step: { id: StepId; title: string }): StepPlan | undefined {
   if (!isSelected(settings.steps, step.id)) return plan(step, 'skip', settings.steps.only ? 'not selected (--only)' : 'skipped (--skip)', undefined);
-  if (!settings.withAdminUser && ADMIN_USER_STEPS.includes(step.id)) return plan(step, 'skip', 'no admin user (--no-admin-user)', undefined);
+  if (settings.admin !== 'identity-center' && IDENTITY_CENTER_STEPS.includes(step.id)) return plan(step, 'skip', 'admin is an IAM user (--admin identity-center for Identity Center)', undefined);
+  if (!settings.withAdminUser && ADMIN_USER_STEPS.includes(step.id)) {
+    const why = settings.admin === 'identity-center' ? 'no IAM admin user: people sign in through Identity Center (--break-glass-user adds one)' : 'no admin user (--no-admin-user)';
+    return plan(step, 'skip', why, undefined);
+  }
   return undefined;
 }
 
@@ -310,12 +352,24 @@ async function applyAll(
         const notDone = plans.filter((p) => changes(p) && !done.includes(p));
         const target = ctx.actingThrough ? ` --role-arn ${ctx.actingThrough.roleArn}` : '';
         const { adminUser, withAdminUser } = ctx.settings;
-        out.info(renderInterruptedRecap(out, { done, notDone, credentialsFile, adminUser, withAdminUser, target }));
+        out.info(renderInterruptedRecap(out, { done, notDone, credentialsFile, adminUser, withAdminUser, target, adminFlags: identityCenterFlags(ctx.settings) }));
       }
       throw final;
     }
   }
   return { credentialsFile, mfaSerial };
+}
+
+/** The flags that repeat this run's Identity Center choices in a command that finishes it (undefined on the IAM user path). */
+function identityCenterFlags(settings: InitSettings): string | undefined {
+  const ic = settings.identityCenter;
+  if (settings.admin !== 'identity-center' || !ic) return undefined;
+  const flags = [`--admin identity-center --sso-user ${ic.user.userName} --sso-email ${ic.user.email}`];
+  if (ic.group !== 'Administrators') flags.push(`--sso-group '${ic.group}'`);
+  if (ic.permissionSet !== 'AdministratorAccess') flags.push(`--permission-set ${ic.permissionSet}`);
+  if (ic.assignAccounts !== 'this') flags.push(`--assign-accounts ${ic.assignAccounts === 'all' ? 'all' : ic.assignAccounts.join(',')}`);
+  if (settings.breakGlass) flags.push(`--break-glass-user ${settings.adminUser}`);
+  return ` ${flags.join(' ')}`;
 }
 
 async function report(
@@ -325,6 +379,7 @@ async function report(
 ): Promise<InitResult> {
   const { out, account, settings } = ctx;
   const posture = judgeRoot(await readAccountSummary(ctx));
+  const identityCenter = identityCenterResult(ctx, plans);
   const result: InitResult = {
     schemaVersion: 1,
     account: accountJson(account, r.alias),
@@ -333,19 +388,40 @@ async function report(
     signInUrl: signInUrl(account.accountId, r.alias),
     credentialsFile: r.credentialsFile ?? null,
     mfaSerial: r.mfaSerial ?? null,
-    nextSteps: nextSteps(
-      account,
-      posture,
-      settings.adminUser,
-      settings.withAdminUser && settings.consoleAccess,
-      settings.securityContact !== undefined && plans.find((p) => p.id === 'security-contact')?.status === 'skip',
-      // Said after the real run only: a dry run removed nothing.
-      !r.dryRun && settings.removeRootCredentials,
-    ),
+    identityCenter,
+    nextSteps: [
+      ...identityCenterNextSteps(identityCenter, r.dryRun),
+      ...nextSteps(
+        account,
+        posture,
+        settings.adminUser,
+        settings.withAdminUser && settings.consoleAccess,
+        settings.securityContact !== undefined && plans.find((p) => p.id === 'security-contact')?.status === 'skip',
+        // Said after the real run only: a dry run removed nothing.
+        !r.dryRun && settings.removeRootCredentials,
+      ),
+    ],
   };
   if (out.json) out.document(result);
   else out.result(renderSummary(out, result));
   return result;
+}
+
+function identityCenterResult(ctx: StepContext, plans: StepPlan[]): InitResult['identityCenter'] {
+  const { identityCenter: instance } = ctx;
+  const ic = ctx.settings.identityCenter;
+  if (ctx.settings.admin !== 'identity-center' || !instance || !ic) return null;
+  return {
+    portalUrl: accessPortalUrl(instance.identityStoreId),
+    instanceArn: instance.instanceArn,
+    identityStoreId: instance.identityStoreId,
+    userName: ic.user.userName || null,
+    email: ic.user.email || null,
+    group: ic.group,
+    permissionSet: ic.permissionSet,
+    accounts: factsOf(plans).assignedAccounts ?? [],
+    breakGlassUser: ctx.settings.breakGlass ? ctx.settings.adminUser : null,
+  };
 }
 
 function accountJson(account: AccountIdentity, alias: string | undefined): InitResult['account'] {

@@ -7,10 +7,16 @@ import type { StdinText } from '../../context.js';
 import type { PasswordPolicy, PresetName } from '../../lib/password-policy.js';
 import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
 import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
-import { ADMIN_USER_STEPS, isSelected, STEP_IDS, type InitSettings, type StepId, type StepSelection } from '../../steps/types.js';
+import { ADMIN_PATHS, ADMIN_USER_STEPS, IDENTITY_CENTER_STEPS, isSelected, STEP_IDS, type AdminPath, type InitSettings, type StepId, type StepSelection } from '../../steps/types.js';
 import {
   checkAccountAlias,
+  checkAccountId,
   checkAnalyzerName,
+  checkPermissionSetName,
+  checkPersonName,
+  checkSsoGroupName,
+  checkSsoUserName,
+  parseSessionDuration,
   checkContactEmail,
   checkContactPhone,
   checkLength,
@@ -77,6 +83,28 @@ export interface InitFlags {
   only?: string[];
   skip?: string[];
   yes?: boolean;
+  admin?: string;
+  ssoGroup?: string;
+  ssoUser?: string;
+  ssoEmail?: string;
+  ssoGivenName?: string;
+  ssoFamilyName?: string;
+  permissionSet?: string;
+  sessionDuration?: string;
+  assignAccounts?: string;
+  breakGlassUser?: string;
+}
+
+/** What --admin identity-center was given; a person's fields left undefined are asked for (or derived from the email). */
+export interface IdentityCenterRequest {
+  group: string;
+  userName?: string;
+  email?: string;
+  givenName?: string;
+  familyName?: string;
+  permissionSet: string;
+  sessionMinutes?: number;
+  assignAccounts: 'this' | 'all' | string[];
 }
 
 /**
@@ -120,7 +148,28 @@ export interface InitRequest {
   mfaDeviceName?: string;
   qrPng?: string;
   mfaSecretFile?: string;
+  /** --admin; undefined: ask (the wizard offers identity-center where there is an organization instance). */
+  admin?: AdminPath;
+  /** With --admin identity-center. */
+  identityCenter?: IdentityCenterRequest;
+  /** --break-glass-user: the IAM admin user made beside Identity Center (adminUser holds its name). */
+  breakGlass: boolean;
 }
+
+/** The flags that describe the Identity Center path: they mean nothing without --admin identity-center. */
+const IDENTITY_CENTER_FLAGS: [keyof InitFlags, string][] = [
+  ['ssoGroup', '--sso-group'],
+  ['ssoUser', '--sso-user'],
+  ['ssoEmail', '--sso-email'],
+  ['ssoGivenName', '--sso-given-name'],
+  ['ssoFamilyName', '--sso-family-name'],
+  ['permissionSet', '--permission-set'],
+  ['sessionDuration', '--session-duration'],
+  ['assignAccounts', '--assign-accounts'],
+  ['breakGlassUser', '--break-glass-user'],
+];
+
+export const DEFAULT_SSO_GROUP = 'Administrators';
 
 const usage = (flag: string, rule: string) => new UsageError(`${flag}: ${rule}`);
 
@@ -209,9 +258,18 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
 
   const adminGroup = flags.adminGroup === undefined ? undefined : check('--admin-group', flags.adminGroup, checkGroupName);
   const adminPolicies = flags.adminPolicy?.map((arn) => check('--admin-policy', arn, checkPolicyArn));
-  const noAdminUser = flags.adminUser === false;
-  const adminUser = typeof flags.adminUser === 'string' ? check('--admin-user', flags.adminUser, checkUserName) : undefined;
+  const admin = parseAdminPath(flags, elsewhere);
+  const identityCenter = admin === 'identity-center' ? parseIdentityCenter(flags, steps) : undefined;
+  const breakGlassUser = flags.breakGlassUser === undefined ? undefined : check('--break-glass-user', flags.breakGlassUser, checkUserName);
+  // On the Identity Center path the IAM admin user exists only as the break-glass user.
+  const noAdminUser = flags.adminUser === false || (admin === 'identity-center' && !breakGlassUser);
+  const adminUser = breakGlassUser ?? (typeof flags.adminUser === 'string' ? check('--admin-user', flags.adminUser, checkUserName) : undefined);
+  if (admin === 'identity-center' && yes(flags) && selected('sso-admin-user') && (!identityCenter?.userName || !identityCenter.email)) {
+    throw usage('--yes', 'with --admin identity-center needs --sso-user <user name> and --sso-email <email>: there is no one to ask.');
+  }
   if (noAdminUser) {
+    const cause = flags.adminUser === false ? '--no-admin-user' : '--admin identity-center';
+    const why = flags.adminUser === false ? 'there is no admin user.' : 'it makes no IAM admin user (add --break-glass-user <name> for one beside Identity Center).';
     // Everything that describes the admin user, its group or its credentials means nothing without one.
     const userFlags: [string, unknown][] = [
       ['--admin-group', flags.adminGroup], ['--admin-policy', flags.adminPolicy], ['--no-require-mfa', flags.requireMfa === false || undefined],
@@ -221,7 +279,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
       ['--qr-png', flags.qrPng], ['--mfa-secret-file', flags.mfaSecretFile],
     ];
     const clash = userFlags.filter(([, v]) => v !== undefined && v !== false).map(([name]) => name);
-    if (clash.length) throw usage('--no-admin-user', `cannot be combined with ${clash.join(', ')}: there is no admin user.`);
+    if (clash.length) throw usage(cause, `cannot be combined with ${clash.join(', ')}: ${why}`);
   }
   const tags = (flags.tag ?? []).map((text) => {
     const tag = parseTag(text);
@@ -235,7 +293,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
 
   const consoleAccess = given('consoleAccess') ? flags.consoleAccess !== false : undefined;
   const mfa = given('mfa') ? flags.mfa !== false : undefined;
-  const yes = flags.yes === true;
+  const yes_ = yes(flags);
   const passwordStdin = flags.passwordStdin === true;
 
   if (passwordStdin && consoleAccess === false) {
@@ -244,10 +302,10 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
   if (mfa === false && (flags.mfaSecretFile || flags.qrPng || flags.mfaDeviceName)) {
     throw usage('--no-mfa', 'cannot be combined with --mfa-secret-file, --qr-png or --mfa-device-name.');
   }
-  if (yes && !adminUser && !noAdminUser && adminSelected) {
+  if (yes_ && !adminUser && !noAdminUser && adminSelected) {
     throw usage('--yes', 'needs --admin-user <name> (or --no-admin-user, or --only without the admin steps): there is no one to ask.');
   }
-  if (yes && !noAdminUser && selected('mfa') && mfa !== false && !flags.mfaSecretFile) {
+  if (yes_ && !noAdminUser && selected('mfa') && mfa !== false && !flags.mfaSecretFile) {
     throw usage(
       '--yes',
       'MFA enrolment needs a person to scan a QR code; pass --mfa-secret-file <path> for scripted enrolment, or --no-mfa.',
@@ -260,7 +318,7 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     steps,
     centralizeRootAccess: flags.centralizeRootAccess === true,
     removeRootCredentials: flags.removeRootCredentials === true,
-    yes,
+    yes: yes_,
     passwordStdin,
     alias,
     replaceAlias: flags.replaceAlias === true,
@@ -283,7 +341,82 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     mfaDeviceName,
     qrPng: flags.qrPng,
     mfaSecretFile: flags.mfaSecretFile,
+    // --yes without --admin keeps the IAM user path every existing runbook relies on.
+    admin: admin ?? (yes_ ? 'iam-user' : undefined),
+    ...(identityCenter ? { identityCenter } : {}),
+    breakGlass: breakGlassUser !== undefined,
   };
+}
+
+const yes = (flags: InitFlags) => flags.yes === true;
+
+/** --admin, checked with what it cannot be combined with. */
+function parseAdminPath(flags: InitFlags, elsewhere: boolean): AdminPath | undefined {
+  const admin = flags.admin;
+  if (admin !== undefined && !(ADMIN_PATHS as readonly string[]).includes(admin)) {
+    throw usage('--admin', `unknown admin path "${admin}"; choose iam-user or identity-center.`);
+  }
+  const given = IDENTITY_CENTER_FLAGS.filter(([key]) => flags[key] !== undefined).map(([, name]) => name);
+  if (given.length && admin !== 'identity-center') {
+    throw usage(given[0] ?? '', `${given.join(', ')} ${given.length === 1 ? 'belongs' : 'belong'} to the Identity Center path: add --admin identity-center.`);
+  }
+  if (admin !== 'identity-center') return admin as AdminPath | undefined;
+  if (elsewhere) {
+    throw usage('--admin identity-center', "runs in the Organization's management account (where Identity Center is managed): leave out --account and --role-arn, and name the accounts with --assign-accounts.");
+  }
+  if (typeof flags.adminUser === 'string') {
+    throw usage('--admin-user', 'with --admin identity-center people sign in through Identity Center; for an IAM user beside it, use --break-glass-user <name>.');
+  }
+  if (flags.adminUser === false) {
+    throw usage('--no-admin-user', 'is implied by --admin identity-center (no IAM admin user is made without --break-glass-user); leave it out.');
+  }
+  return 'identity-center';
+}
+
+function parseIdentityCenter(flags: InitFlags, steps: StepSelection): IdentityCenterRequest {
+  if (!IDENTITY_CENTER_STEPS.some((id) => isSelected(steps, id)) && flags.breakGlassUser === undefined) {
+    throw usage('--admin identity-center', '--only/--skip leave out every Identity Center step (sso-admin-group, sso-admin-user, permission-set, account-assignment).');
+  }
+  const opt = (flag: string, value: string | undefined, rule: (v: string) => string | undefined) => (value === undefined ? undefined : check(flag, value, rule));
+  const sessionMinutes = flags.sessionDuration === undefined ? undefined : parseSessionDuration(flags.sessionDuration);
+  if (typeof sessionMinutes === 'string') throw usage('--session-duration', `"${flags.sessionDuration}" ${sessionMinutes}.`);
+  return {
+    group: check('--sso-group', flags.ssoGroup ?? DEFAULT_SSO_GROUP, checkSsoGroupName),
+    userName: opt('--sso-user', flags.ssoUser, checkSsoUserName),
+    email: opt('--sso-email', flags.ssoEmail, checkContactEmail),
+    givenName: opt('--sso-given-name', flags.ssoGivenName, checkPersonName),
+    familyName: opt('--sso-family-name', flags.ssoFamilyName, checkPersonName),
+    permissionSet: check('--permission-set', flags.permissionSet ?? 'AdministratorAccess', checkPermissionSetName),
+    ...(sessionMinutes !== undefined ? { sessionMinutes } : {}),
+    assignAccounts: parseAssignAccounts(flags.assignAccounts),
+  };
+}
+
+/** --assign-accounts all | id,id…; this account when not given. */
+function parseAssignAccounts(text: string | undefined): IdentityCenterRequest['assignAccounts'] {
+  if (text === undefined) return 'this';
+  if (text.trim() === 'all') return 'all';
+  const ids = text.split(',').map((t) => t.trim());
+  for (const id of ids) {
+    const problem = checkAccountId(id);
+    if (problem) throw usage('--assign-accounts', `"${id}" ${problem}; give all, or account ids separated by commas.`);
+  }
+  if (new Set(ids).size !== ids.length) throw usage('--assign-accounts', 'an account is given twice.');
+  return ids;
+}
+
+/**
+ * Given and family names from an email, where they were not given: "ana.silva@example.com" → Ana, Silva. The
+ * identity store needs both; a one-word local part takes the family name from the domain ("ana@acme.com" → Ana,
+ * Acme), which the plan shows and --sso-given-name / --sso-family-name replace.
+ */
+export function namesFromEmail(email: string): { givenName: string; familyName: string } {
+  const [local = '', domain = ''] = email.split('@');
+  const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  const words = local.split(/[._+-]+/).filter(Boolean).map(cap);
+  const givenName = words[0] ?? cap(local);
+  const familyName = words.length > 1 ? words.slice(1).join(' ') : cap(domain.split('.')[0] ?? '') || givenName;
+  return { givenName, familyName };
 }
 
 function parseSecurityContact(flags: InitFlags): InitRequest['securityContact'] {

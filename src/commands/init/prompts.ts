@@ -7,6 +7,8 @@
 import type { Context } from '../../context.js';
 import {
   checkAccountAlias,
+  checkSsoUserName,
+  checkPersonName,
   checkContactEmail,
   checkContactPhone,
   checkGroupName,
@@ -20,8 +22,9 @@ import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
 import type { SecurityContact } from '../../account/contacts.js';
 import { defaultContactName } from '../../steps/security-contact.js';
 import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
-import { isSelected, type InitSettings, type StepId } from '../../steps/types.js';
-import { DEFAULT_ADMIN_GROUP, type InitRequest } from './options.js';
+import type { IdentityCenterInstance } from '../../account/identity-center.js';
+import { BREAK_GLASS_TAG, isSelected, type AdminPath, type IdentityCenterSettings, type InitSettings, type StepId } from '../../steps/types.js';
+import { DEFAULT_ADMIN_GROUP, namesFromEmail, type IdentityCenterRequest, type InitRequest } from './options.js';
 
 const asValidator = (rule: (v: string) => string | undefined) => (v: string) => rule(v.trim()) ?? true;
 const optional = (rule: (v: string) => string | undefined) => (v: string) => (v.trim() === '' ? true : asValidator(rule)(v));
@@ -30,6 +33,8 @@ const optional = (rule: (v: string) => string | undefined) => (v: string) => (v.
 export interface ExistingState {
   alias?: string;
   contact?: SecurityContact;
+  /** The Organization's Identity Center instance, when there is one (read unless --admin iam-user). */
+  identityCenter?: IdentityCenterInstance;
 }
 
 export async function completeSettings(
@@ -48,11 +53,18 @@ export async function completeSettings(
     ({ alias, replaceAlias } = await askAlias(ctx, existing.alias, replaceAlias));
   }
 
-  // parseInitFlags guarantees an admin user (or --no-admin-user) with --yes.
-  const withAdminUser = request.adminUser !== null;
+  // --admin-user or --no-admin-user already chose the IAM user path.
+  const admin = request.admin ?? (ask && request.adminUser === undefined ? await askAdminPath(ctx, existing.identityCenter) : 'iam-user');
+  // The person is asked about only when the step that makes them runs.
+  const identityCenter = admin === 'identity-center' ? await completeIdentityCenter(ctx, request.identityCenter, ask && selected('sso-admin-user')) : undefined;
+  // parseInitFlags guarantees an admin user (or --no-admin-user) with --yes; on the Identity Center path the IAM
+  // user is only the break-glass one, named with its flag.
+  const withAdminUser = admin === 'identity-center' ? request.breakGlass && request.adminUser !== null : request.adminUser !== null;
   const adminUser = !withAdminUser
     ? ''
     : (request.adminUser ?? (await prompt.input({ message: 'Admin user name', default: 'admin', validate: asValidator(checkUserName) })).trim());
+  // The break-glass user says what it is wherever it is seen (and audit tells it from everyday admins).
+  const tags = request.breakGlass && !request.tags.some((t) => t.Key === BREAK_GLASS_TAG.Key) ? [...request.tags, { ...BREAK_GLASS_TAG }] : request.tags;
 
   let securityContact = request.securityContact ?? undefined;
   if (securityContact && ask && securityContact.email === undefined && !existing.contact && selected('security-contact')) {
@@ -71,10 +83,13 @@ export async function completeSettings(
     requireMfa: request.requireMfa,
     centralizeRootAccess: request.centralizeRootAccess,
     removeRootCredentials: request.removeRootCredentials,
+    admin,
+    ...(identityCenter ? { identityCenter } : {}),
+    breakGlass: request.breakGlass,
     withAdminUser,
     steps: request.steps,
     adminUser,
-    tags: request.tags,
+    tags,
     consoleAccess: request.consoleAccess ?? true,
     password,
     passwordResetRequired: request.passwordResetRequired,
@@ -84,6 +99,47 @@ export async function completeSettings(
     mfaDeviceName: request.mfaDeviceName ?? adminUser,
     qrPng: request.qrPng,
     mfaSecretFile: request.mfaSecretFile,
+  };
+}
+
+/**
+ * How administrators sign in. Identity Center is offered, and recommended, only where it can grant access to AWS
+ * accounts (an organization instance exists); otherwise the IAM user path is the one there is.
+ */
+async function askAdminPath(ctx: Context, instance: IdentityCenterInstance | undefined): Promise<AdminPath> {
+  if (!instance) return 'iam-user';
+  return ctx.prompt.select<AdminPath>({
+    message: 'How will administrators sign in?',
+    choices: [
+      { name: `IAM Identity Center (recommended: temporary credentials; portal ${accessPortal(instance)})`, value: 'identity-center' },
+      { name: 'An IAM user with a password and MFA', value: 'iam-user' },
+    ],
+    default: 'identity-center',
+  });
+}
+
+const accessPortal = (i: IdentityCenterInstance) => `https://${i.identityStoreId}.awsapps.com/start`;
+
+/** The person's email and user name, asked for when not given; given and family names from the email unless given. */
+async function completeIdentityCenter(ctx: Context, given: IdentityCenterRequest | undefined, ask: boolean): Promise<IdentityCenterSettings> {
+  const request: IdentityCenterRequest = given ?? { group: 'Administrators', permissionSet: 'AdministratorAccess', assignAccounts: 'this' };
+  // With --yes, parseInitFlags guarantees both (or that sso-admin-user does not run, where they are not used).
+  const email =
+    request.email ??
+    (ask ? (await ctx.prompt.input({ message: "Administrator's email", validate: asValidator(checkContactEmail) })).trim() : '');
+  const suggested = email.split('@')[0] ?? '';
+  const userName =
+    request.userName ??
+    (ask
+      ? (await ctx.prompt.input({ message: 'Identity Center user name', default: checkSsoUserName(suggested) ? email : suggested, validate: asValidator(checkSsoUserName) })).trim()
+      : '');
+  const names = namesFromEmail(email);
+  return {
+    group: request.group,
+    user: { userName, email, givenName: request.givenName ?? names.givenName, familyName: request.familyName ?? names.familyName },
+    permissionSet: request.permissionSet,
+    ...(request.sessionMinutes !== undefined ? { sessionMinutes: request.sessionMinutes } : {}),
+    assignAccounts: request.assignAccounts,
   };
 }
 
@@ -155,6 +211,9 @@ export async function reviseSettings(ctx: Context, s: InitSettings, existing: Ex
       { name: `Security contact (${s.securityContact?.email ?? (s.securityContact ? 'none' : 'left alone')})`, value: 'security-contact' },
       { name: `Support role (${s.supportRole ?? 'none'})`, value: 'support-role' },
       { name: `Access Analyzer (${s.accessAnalyzer ? (s.accessAnalyzer.regions === 'all' ? 'every enabled region' : s.accessAnalyzer.regions.join(', ')) : 'none'})`, value: 'access-analyzer' },
+      ...(s.identityCenter
+        ? [{ name: `Identity Center administrator (${s.identityCenter.user.userName} <${s.identityCenter.user.email}>, ${s.identityCenter.user.givenName} ${s.identityCenter.user.familyName})`, value: 'sso-user' }]
+        : []),
       // --no-admin-user: there is no admin to change anything about.
       ...(s.withAdminUser
         ? [
@@ -205,6 +264,20 @@ export async function reviseSettings(ctx: Context, s: InitSettings, existing: Ex
       if (!text) return { ...s, accessAnalyzer: undefined };
       const regions = text === 'all' ? 'all' : [...new Set(text.split(',').map((r) => r.trim()))];
       return { ...s, accessAnalyzer: { name: DEFAULT_ANALYZER_NAME, type: 'ACCOUNT', ...s.accessAnalyzer, regions } };
+    }
+    case 'sso-user': {
+      const ic = s.identityCenter as IdentityCenterSettings;
+      const input = async (message: string, value: string, rule: (v: string) => string | undefined) =>
+        (await prompt.input({ message, default: value, validate: asValidator(rule) })).trim();
+      const email = await input("Administrator's email", ic.user.email, checkContactEmail);
+      const userName = await input('Identity Center user name', ic.user.userName, checkSsoUserName);
+      // Names follow a changed email unless they were set apart from it.
+      const derived = namesFromEmail(ic.user.email);
+      const fromEmail = ic.user.givenName === derived.givenName && ic.user.familyName === derived.familyName;
+      const names = fromEmail ? namesFromEmail(email) : ic.user;
+      const givenName = await input('Given name', names.givenName, checkPersonName);
+      const familyName = await input('Family name', names.familyName, checkPersonName);
+      return { ...s, identityCenter: { ...ic, user: { userName, email, givenName, familyName } } };
     }
     case 'admin-group':
       return { ...s, adminGroup: (await prompt.input({ message: 'Admin group name', default: s.adminGroup, validate: asValidator(checkGroupName) })).trim() };

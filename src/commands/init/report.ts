@@ -7,8 +7,35 @@ import { RECOVER_ROOT_TASK, taskPolicyArn } from '../../steps/root-credentials.j
 import type { StepPlan, StepStatus } from '../../steps/types.js';
 
 export interface NextStep {
-  id: 'root-mfa' | 'root-access-keys' | 'billing-access' | 'sign-in-as-admin' | 'security-contact' | 'root-recovery';
+  id:
+    | 'root-mfa'
+    | 'root-access-keys'
+    | 'billing-access'
+    | 'sign-in-as-admin'
+    | 'security-contact'
+    | 'root-recovery'
+    | 'sso-password'
+    | 'sso-mfa'
+    | 'sso-require-mfa'
+    | 'break-glass-key';
   text: string;
+}
+
+/** --admin identity-center: where people sign in, and who was given what where. */
+export interface IdentityCenterResult {
+  /** The access portal (https://<identity store id>.awsapps.com/start, unless an alias was set in the console). */
+  portalUrl: string;
+  instanceArn: string;
+  identityStoreId: string;
+  /** null when this run did not name one (--only without sso-admin-user). */
+  userName: string | null;
+  email: string | null;
+  group: string;
+  permissionSet: string;
+  /** The accounts the group has the permission set on. */
+  accounts: string[];
+  /** --break-glass-user: the IAM admin user kept for the day Identity Center is unreachable. */
+  breakGlassUser: string | null;
 }
 
 export interface InitResult {
@@ -26,6 +53,8 @@ export interface InitResult {
   signInUrl: string;
   credentialsFile: string | null;
   mfaSerial: string | null;
+  /** null on the IAM user path. */
+  identityCenter: IdentityCenterResult | null;
   nextSteps: NextStep[];
 }
 
@@ -64,6 +93,39 @@ export function renderPlan(out: Output, plans: StepPlan[]): string {
 
 function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * What the API cannot do for the Identity Center admin, in the order it is done: the user's first password and MFA
+ * registration, the instance's MFA setting (console only), and a hardware key for the break-glass user.
+ */
+export function identityCenterNextSteps(ic: IdentityCenterResult | null, dryRun: boolean): NextStep[] {
+  if (!ic) return [];
+  const person: NextStep[] = !ic.userName ? [] : [
+    {
+      id: 'sso-password',
+      text: `${ic.userName} sets a password (no API can): open ${ic.portalUrl}, enter the user name ${ic.userName}, choose "Forgot password?" and follow the email sent to ${ic.email} (or, in the console, IAM Identity Center → Users → ${ic.userName} → "Send email verification link").`,
+    },
+    {
+      id: 'sso-mfa',
+      text: `At the first sign-in, ${ic.userName} registers an MFA device when asked (a security key or authenticator app), then chooses ${ic.permissionSet} on the account in the portal.`,
+    },
+  ];
+  const steps: NextStep[] = [
+    ...person,
+    {
+      id: 'sso-require-mfa',
+      text: 'Require MFA at every sign-in (console only, unverified by this tool): IAM Identity Center → Settings → Authentication → Multi-factor authentication → Configure → "Every time they sign in", and "Require them to register an MFA device at sign in".',
+    },
+  ];
+  if (ic.breakGlassUser) {
+    steps.push({
+      id: 'break-glass-key',
+      text: `${ic.breakGlassUser} is the break-glass IAM user for the day Identity Center is unreachable: give it a hardware security key (FIDO2) as its MFA, keep its credentials offline, and alert on its use.`,
+    });
+  }
+  // A dry run made nobody: the steps read as what will be to do.
+  return dryRun ? steps.map((s) => ({ ...s, text: `After the run: ${s.text}` })) : steps;
 }
 
 export function nextSteps(
@@ -128,6 +190,13 @@ export function renderSummary(out: Output, result: InitResult): string {
   ];
   if (result.credentialsFile) lines.push(`  Credentials file:  ${result.credentialsFile} (mode 0600; store it safely, then delete it)`);
   if (result.mfaSerial) lines.push(`  MFA device:        ${result.mfaSerial}`);
+  if (result.identityCenter) {
+    const ic = result.identityCenter;
+    lines.push(`  Access portal:     ${ic.portalUrl}`);
+    const where = ic.accounts.length === 1 ? `account ${ic.accounts[0]}` : `${ic.accounts.length} accounts`;
+    const who = ic.userName ? `${ic.userName} <${ic.email}>, group ${ic.group}` : `group ${ic.group}`;
+    lines.push(wrapLine(`  Administrators:    ${who}, ${ic.permissionSet} on ${where}`, out.width, 21));
+  }
   if (result.nextSteps.length) {
     lines.push('', s.bold('Still to do:'));
     result.nextSteps.forEach((n, i) => lines.push(wrapLine(`  ${i + 1}. ${n.text}`, out.width, 5)));
@@ -144,6 +213,8 @@ export interface InterruptedRun {
   withAdminUser: boolean;
   /** " --role-arn <arn>" when init acted through a role, else "". */
   target: string;
+  /** The Identity Center flags that repeat this run's choices (they name the break-glass user too). */
+  adminFlags?: string;
 }
 
 /**
@@ -171,8 +242,10 @@ export function renderInterruptedRecap(out: Output, run: InterruptedRun): string
     );
   }
   if (run.notDone.length) {
-    const needsUser = run.withAdminUser && run.notDone.some((p) => ['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa'].includes(p.id));
-    const command = `iam-bootstrap init --only ${run.notDone.map((p) => p.id).join(',')}${needsUser ? ` --admin-user ${run.adminUser}` : ''}${run.target}`;
+    const adminSteps = run.notDone.some((p) => ['sso-admin-group', 'sso-admin-user', 'permission-set', 'account-assignment', 'admin-group', 'admin-user', 'console-access', 'access-key', 'mfa'].includes(p.id));
+    const adminFlags = adminSteps ? (run.adminFlags ?? '') : '';
+    const needsUser = !run.adminFlags && run.withAdminUser && run.notDone.some((p) => ['admin-group', 'admin-user', 'console-access', 'access-key', 'mfa'].includes(p.id));
+    const command = `iam-bootstrap init --only ${run.notDone.map((p) => p.id).join(',')}${needsUser ? ` --admin-user ${run.adminUser}` : ''}${adminFlags}${run.target}`;
     lines.push('', `Finish with: ${s.bold(command)}`, s.dim('  (or run the same command again: every step converges, and what is done stays done)'));
   }
   return lines.join('\n');

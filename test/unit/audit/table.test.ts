@@ -25,9 +25,9 @@ describe('the audit table', () => {
     const pass = lines.filter((l) => l.startsWith('  PASS'));
     expect(pass).toHaveLength(1);
     expect(pass[0]).toMatch(/^ {2}PASS {6}22: root-mfa, root-hardware-mfa, /);
-    expect(lines.filter((l) => l.startsWith('  SKIP'))).toEqual(['  SKIP      1: root-credentials-management']);
-    expect(text.match(/22 pass, 2 fail, 0 error, 1 skip/g)).toHaveLength(1);
-    expect(lines.at(-1)).toBe('Summary: 22 pass, 2 fail, 0 error, 1 skip');
+    expect(lines.filter((l) => l.startsWith('  SKIP'))).toEqual(['  SKIP      2: identity-center-admin, root-credentials-management']);
+    expect(text.match(/22 pass, 2 fail, 0 error, 2 skip/g)).toHaveLength(1);
+    expect(lines.at(-1)).toBe('Summary: 22 pass, 2 fail, 0 error, 2 skip');
   });
 
   it('--verbose shows every pass on its own line', async () => {
@@ -39,8 +39,8 @@ describe('the audit table', () => {
     expect(onlyPass).not.toMatch(/^ {2}FAIL/m);
     expect(onlyPass.split('\n').filter((l) => l.startsWith('  PASS'))).toHaveLength(22);
     const failAndSkip = await table({ status: ['fail,skip'] });
-    expect(failAndSkip.split('\n').filter((l) => /^ {2}(FAIL|SKIP)/.test(l))).toHaveLength(3);
-    expect(await table({ quiet: true })).toBe('Summary: 22 pass, 2 fail, 0 error, 1 skip');
+    expect(failAndSkip.split('\n').filter((l) => /^ {2}(FAIL|SKIP)/.test(l))).toHaveLength(4);
+    expect(await table({ quiet: true })).toBe('Summary: 22 pass, 2 fail, 0 error, 2 skip');
   });
 
   it('wraps at the terminal width on words, a detail continuing under its column', async () => {
@@ -63,7 +63,7 @@ describe('what standard output carries', () => {
       const { ctx, stdout } = auditContext(WITH_BOB);
       await runAudit(ctx, parseAuditFlags(flags, false));
       const rows = parseCsv(stdout.join(''), { columns: true }) as { check_id: string; status: string }[];
-      expect(rows).toHaveLength(25);
+      expect(rows).toHaveLength(26);
       expect(stdout.join('').endsWith('\r\n')).toBe(true);
     }
     const { ctx, stdout } = auditContext(WITH_BOB);

@@ -17,15 +17,16 @@ const ROOT_WITHOUT_CREDENTIALS = { ...ROOT, password_enabled: 'false', mfa_activ
 const withRows = (...rows: ReturnType<typeof userRow>[]): Scenario => ({ ...SECURE, rows: [ROOT, ...rows] });
 
 describe('the check list', () => {
-  it('is the 25 stable ids, in report order, and --help lists exactly those', () => {
-    expect(CHECK_IDS).toHaveLength(25);
-    expect(new Set(CHECK_IDS).size).toBe(25);
+  it('is the 26 stable ids, in report order, and --help lists exactly those', () => {
+    expect(CHECK_IDS).toHaveLength(26);
+    expect(new Set(CHECK_IDS).size).toBe(26);
     expect(AUDIT_CHECK_IDS).toEqual(CHECK_IDS);
   });
 });
 
 describe('every check passes on a secured account', () => {
-  it.each(CHECK_IDS.filter((id) => id !== 'root-credentials-management'))('%s', async (id) => {
+  // Both read the Organization, which the secured standalone account is not in.
+  it.each(CHECK_IDS.filter((id) => id !== 'root-credentials-management' && id !== 'identity-center-admin'))('%s', async (id) => {
     const r = await check(id, SECURE);
     expect(r.status, r.detail).toBe('pass');
     expect(r.remediation).toBe('');
@@ -33,6 +34,13 @@ describe('every check passes on a secured account', () => {
 
   it('root-credentials-management is skipped outside a management account', async () => {
     expect((await check('root-credentials-management', SECURE)).status).toBe('skip');
+  });
+
+  it('identity-center-admin is skipped outside an Organization, with the reason', async () => {
+    expect(await check('identity-center-admin', SECURE)).toMatchObject({
+      status: 'skip',
+      detail: 'not in an AWS Organization: Identity Center grants access to AWS accounts through an organization instance only',
+    });
   });
 });
 

@@ -27,9 +27,10 @@ describe('iam-bootstrap completion', () => {
     expect(bashComplete(['iam-bootstrap', ''])).toEqual(expect.arrayContaining(['init', 'audit', 'checks', 'completion', '--profile', '--json']));
     const audit = bashComplete(['iam-bootstrap', 'audit', '--']);
     for (const flag of [...longFlags('audit'), '--profile', '--region']) expect(audit).toContain(flag);
-    expect(bashComplete(['iam-bootstrap', 'init', '--only', 'ac'])).toEqual(['account-alias', 'access-analyzer', 'access-key']);
+    expect(bashComplete(['iam-bootstrap', 'init', '--only', 'ac'])).toEqual(['account-alias', 'access-analyzer', 'account-assignment', 'access-key']);
     expect(bashComplete(['iam-bootstrap', 'audit', '--framework', ''])).toEqual(['cis-7.0', 'cis-5.0', 'cis-3.0', 'security-hub', 'ssb']);
     expect(bashComplete(['iam-bootstrap', 'audit', '--check', 'root-m'])).toEqual(['root-mfa']);
+    expect(bashComplete(['iam-bootstrap', 'init', '--admin', ''])).toEqual(['iam-user', 'identity-center']);
   });
 
   it('zsh and fish name every option of every command', () => {

@@ -55,6 +55,7 @@ const CHECK_ITEMS: Record<string, { item?: string; securityHub: string[] }> = {
   'security-contact': { item: 'security contact registered', securityHub: ['Account.1'] },
   'access-analyzer': { item: 'Access Analyzer in all regions', securityHub: ['IAM.28'] },
   'admin-path': { securityHub: [] },
+  'identity-center-admin': { securityHub: [] },
   'admin-mfa': { securityHub: [] },
   'console-mfa': { item: 'MFA for console users', securityHub: ['IAM.5', 'IAM.19'] },
   'unused-credentials': { item: 'credentials unused ≥ 45 days disabled', securityHub: ['IAM.22', 'IAM.8'] },

@@ -61,6 +61,11 @@ describe('wrapping at the terminal width', () => {
     expect(wrapped.map((l) => l.trim()).join(' ').split(/\s+/)).toEqual(`  ${text}`.trim().split(/\s+/));
   });
 
+  it('keeps single spaces between words across the re-wrapped continuation', () => {
+    const line = `  1. ${'word '.repeat(60).trim()}`;
+    for (const l of wrapLine(line, 80, 5).split('\n')) expect(l.trim()).not.toMatch(/ {2}/);
+  });
+
   it('leaves text alone below 60 columns or when no width is known, and keeps colours', () => {
     expect(wrapText(text, MIN_WRAP_WIDTH - 1)).toBe(text);
     expect(wrapText(text, undefined)).toBe(text);

@@ -13,7 +13,8 @@ import { FakeClock, tempDir, testContext } from '../../../support/context.js';
 const clock = () => new FakeClock(NOW);
 
 /** Steps that act only with their own flags, in an Organization (--centralize-root-access, --remove-root-credentials). */
-const ORGANIZATION_STEPS = ['root-access', 'root-credentials'];
+/** Skipped on this path: the Organization's root steps (not asked for) and the Identity Center ones (IAM user admin). */
+const ORGANIZATION_STEPS = ['root-access', 'root-credentials', 'sso-admin-group', 'sso-admin-user', 'permission-set', 'account-assignment'];
 
 const NOW = new Date('2026-06-01T12:00:10Z');
 
@@ -171,7 +172,7 @@ describe('init, scripted', () => {
     const first = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
     // Everything but the Organization-only root steps, which need their own flags.
     expect(first.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).every((st) => st.status === 'create')).toBe(true);
-    expect(first.steps.filter((st) => ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(['skip', 'skip']);
+    expect(first.steps.filter((st) => ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(Array(6).fill('skip'));
     expect(s.prompt.asked).toEqual([]);
     // Two consecutive codes from the seed: the previous and the current step.
     expect(readFileSync(join(dir, 'alice.otp'), 'utf8')).toContain(`secret=${SEED}`);
@@ -213,7 +214,7 @@ describe('init, scripted', () => {
     const s = setup(flags(dir), [], { json: true });
     await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
     const doc = JSON.parse(s.stdout.join(''));
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'account', 'dryRun', 'steps', 'signInUrl', 'credentialsFile', 'mfaSerial', 'nextSteps']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'account', 'dryRun', 'steps', 'signInUrl', 'credentialsFile', 'mfaSerial', 'identityCenter', 'nextSteps']);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.account).toMatchObject({ id: '111122223333', alias: 'acme-prod', isRoot: true, organization: { role: 'none' } });
     const secret = s.account.users.get('alice')?.keys[0]?.secret as string;
