@@ -9,7 +9,7 @@ import { accountAssignments, ssoGroupId } from '../account/identity-center.js';
 import { isActiveAccount, organizationAccounts } from '../account/organization.js';
 import { isAwsError, RuntimeError, UsageError } from '../errors.js';
 import { mapConcurrent } from '../lib/concurrency.js';
-import { identityCenterOf, requireEarlierStep } from './identity-center.js';
+import { identityCenterOf, requireEarlierStep, waitWhileInProgress } from './identity-center.js';
 import { findPermissionSet } from './permission-set.js';
 import { plan, type Step, type StepContext } from './types.js';
 
@@ -109,17 +109,10 @@ async function assign(ctx: StepContext, a: { InstanceArn: string; account: strin
     if (isAwsError(err, 'Conflict')) return { account: a.account, status: 'IN_PROGRESS', reason: 'another request for this assignment is in progress' };
     throw err;
   }
-  const deadline = ctx.clock.now().getTime() + ASSIGNMENT_WAIT_MS;
-  let interval = 1000;
-  while (status?.Status === 'IN_PROGRESS' && ctx.clock.now().getTime() < deadline) {
-    await ctx.clock.sleep(interval, ctx.stop);
-    interval = Math.min(interval * 2, 10_000);
-    status = (
-      await ctx.clients.ssoAdmin.send(
-        new DescribeAccountAssignmentCreationStatusCommand({ InstanceArn: a.InstanceArn, AccountAssignmentCreationRequestId: status.RequestId }),
-      )
-    ).AccountAssignmentCreationStatus;
-  }
+  status = await waitWhileInProgress(ctx, status, ASSIGNMENT_WAIT_MS, async (requestId) =>
+    (await ctx.clients.ssoAdmin.send(new DescribeAccountAssignmentCreationStatusCommand({ InstanceArn: a.InstanceArn, AccountAssignmentCreationRequestId: requestId })))
+      .AccountAssignmentCreationStatus,
+  );
   if (status?.Status === 'FAILED') return { account: a.account, status: 'FAILED', reason: status.FailureReason ?? 'no reason given' };
   if (status?.Status === 'IN_PROGRESS') return { account: a.account, status: 'IN_PROGRESS', reason: `still in progress after ${ASSIGNMENT_WAIT_MS / 1000} s` };
   return { account: a.account, status: 'SUCCEEDED' };

@@ -28,3 +28,24 @@ export function requireEarlierStep(ctx: StepContext, maker: StepId, what: string
     throw new UsageError(`--only/--skip: ${what} does not exist and the step ${maker} that makes it does not run; add it (--only ${maker},…).`);
   }
 }
+
+/**
+ * Identity Center's asynchronous changes (an assignment, a provisioning): the status, polled while IN_PROGRESS with a
+ * growing interval, for at most `waitMs`; what it was when the wait ended.
+ */
+export async function waitWhileInProgress<S extends { Status?: string; RequestId?: string }>(
+  ctx: Pick<StepContext, 'clock' | 'stop'>,
+  first: S | undefined,
+  waitMs: number,
+  describe: (requestId: string | undefined) => Promise<S | undefined>,
+): Promise<S | undefined> {
+  let status = first;
+  const deadline = ctx.clock.now().getTime() + waitMs;
+  let interval = 1000;
+  while (status?.Status === 'IN_PROGRESS' && ctx.clock.now().getTime() < deadline) {
+    await ctx.clock.sleep(interval, ctx.stop);
+    interval = Math.min(interval * 2, 10_000);
+    status = await describe(status.RequestId);
+  }
+  return status;
+}

@@ -17,7 +17,7 @@ import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
 import { grantsAdministrator, permissionSetPolicies, permissionSets, type PermissionSet } from '../account/identity-center.js';
 import { isAwsError, RuntimeError, UsageError } from '../errors.js';
 import { isoDuration } from '../lib/rules.js';
-import { identityCenterOf } from './identity-center.js';
+import { identityCenterOf, waitWhileInProgress } from './identity-center.js';
 import { plan, type FieldChange, type Step, type StepContext } from './types.js';
 
 export const DEFAULT_PERMISSION_SET = 'AdministratorAccess';
@@ -134,16 +134,9 @@ async function reprovision(ctx: StepContext, InstanceArn: string, PermissionSetA
   const accounts = await ctx.clients.ssoAdmin.send(new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn, PermissionSetArn, MaxResults: 1 }));
   if (!accounts.AccountIds?.length) return;
   const started = await ctx.clients.ssoAdmin.send(new ProvisionPermissionSetCommand({ InstanceArn, PermissionSetArn, TargetType: 'ALL_PROVISIONED_ACCOUNTS' }));
-  let status: PermissionSetProvisioningStatus | undefined = started.PermissionSetProvisioningStatus;
-  const deadline = ctx.clock.now().getTime() + PROVISIONING_WAIT_MS;
-  let interval = 1000;
-  while (status?.Status === 'IN_PROGRESS' && ctx.clock.now().getTime() < deadline) {
-    await ctx.clock.sleep(interval, ctx.stop);
-    interval = Math.min(interval * 2, 10_000);
-    status = (
-      await ctx.clients.ssoAdmin.send(new DescribePermissionSetProvisioningStatusCommand({ InstanceArn, ProvisionPermissionSetRequestId: status.RequestId }))
-    ).PermissionSetProvisioningStatus;
-  }
+  const status: PermissionSetProvisioningStatus | undefined = await waitWhileInProgress(ctx, started.PermissionSetProvisioningStatus, PROVISIONING_WAIT_MS, async (requestId) =>
+    (await ctx.clients.ssoAdmin.send(new DescribePermissionSetProvisioningStatusCommand({ InstanceArn, ProvisionPermissionSetRequestId: requestId }))).PermissionSetProvisioningStatus,
+  );
   if (status?.Status === 'FAILED') {
     throw new RuntimeError(`Identity Center: provisioning the permission set failed: ${status.FailureReason ?? 'no reason given'}`, 'Run init again to provision it again.');
   }
