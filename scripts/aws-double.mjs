@@ -2,6 +2,9 @@
 // moto does not implement, in AWS's wire formats, and forwards every other request to moto unchanged:
 // - account:ListRegions and IAM Access Analyzer's ListAnalyzers and CreateAnalyzer (REST-JSON). Analyzers are kept
 //   per account (asked of moto with the caller's own credentials) and per region (from the signature scope).
+//   ListFindings answers the findings tests seed at POST /__double/findings/<account id>/<region> (a JSON array of
+//   FindingSummary objects) for that region's analyzer.
+// - account:GetContactInformation and PutContactInformation (the primary contact), per account.
 // - centralized root access (query/XML): iam:ListOrganizationsFeatures, EnableOrganizationsRootCredentialsManagement,
 //   EnableOrganizationsRootSessions (per Organization; they need trusted access for IAM, read from moto's
 //   Organizations, where moto refuses iam.amazonaws.com as a trusted-access principal: the double accepts that
@@ -80,6 +83,7 @@ export function restOperation(service, method, url) {
   if (service === 'account') return path.slice(1, 2).toUpperCase() + path.slice(2);
   if (service === 'access-analyzer') {
     if (path === '/analyzer') return method === 'PUT' ? 'CreateAnalyzer' : 'ListAnalyzers';
+    if (path === '/finding' && method === 'POST') return 'ListFindings';
     return `${method} ${path}`;
   }
   if (service === 'securityhub') {
@@ -114,6 +118,10 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
   const accounts = new Map();
   /** analyzer arn → the client token that created it (CreateAnalyzer is idempotent per token) */
   const tokens = new Map();
+  /** `${account}/${region}` → the analyzer findings a test seeded */
+  const findings = new Map();
+  /** account id → its primary contact (ContactInformation) */
+  const contacts = new Map();
 
   const forward = (req, body, res, headers = req.headers, path = req.url, method = req.method) =>
     new Promise((resolve) => {
@@ -516,7 +524,42 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
       tokens.set(arn, input.clientToken);
       return answer(res, 200, { arn });
     }
+    if (req.method === 'POST' && url.pathname === '/finding') {
+      const input = JSON.parse(body.toString() || '{}');
+      if (!list.some((a) => a.arn === input.analyzerArn)) {
+        return answer(res, 404, { message: `Analyzer ${input.analyzerArn} not found`, resourceId: input.analyzerArn, resourceType: 'AWS::AccessAnalyzer::Analyzer' }, 'ResourceNotFoundException');
+      }
+      const statuses = input.filter?.status?.eq;
+      const all = (findings.get(`${account}/${scope.region}`) ?? []).filter((f) => !statuses || statuses.includes(f.status));
+      const start = Number(input.nextToken ?? 0);
+      const size = Math.min(Number(input.maxResults ?? 100), 100);
+      return answer(res, 200, { findings: all.slice(start, start + size), ...(start + size < all.length ? { nextToken: String(start + size) } : {}) });
+    }
     return answer(res, 501, { message: `the test double does not implement ${req.method} ${url.pathname}` }, 'InternalServerException');
+  }
+
+  /** account:GetContactInformation / PutContactInformation: the primary contact (moto has only alternate contacts). */
+  async function contactInformation(req, body, res, scope) {
+    const account = await accountOf(req, scope);
+    if (req.url === '/putContactInformation') {
+      const input = JSON.parse(body.toString() || '{}');
+      const c = input.ContactInformation ?? {};
+      const missing = ['FullName', 'AddressLine1', 'City', 'PostalCode', 'CountryCode', 'PhoneNumber'].filter((f) => !c[f]);
+      if (missing.length) return answer(res, 400, { message: `Invalid contact information: ${missing.join(', ')} required` }, 'ValidationException');
+      contacts.set(account, c);
+      return answer(res, 200, {});
+    }
+    const c = contacts.get(account);
+    if (!c) return answer(res, 404, { message: 'No contact information found for this account.' }, 'ResourceNotFoundException');
+    return answer(res, 200, { ContactInformation: c });
+  }
+
+  /** Test-only control: seed the ACTIVE (or other) findings of an account's analyzer in a region. */
+  function findingsControl(req, body, res, account, region) {
+    const now = new Date().toISOString();
+    const seeded = JSON.parse(body.toString() || '[]').map((f, i) => ({ id: `finding-${i}`, status: 'ACTIVE', createdAt: now, analyzedAt: now, updatedAt: now, resourceOwnerAccount: account, condition: {}, ...f }));
+    findings.set(`${account}/${region}`, seeded);
+    answer(res, 200, { findings: seeded.length });
   }
 
   const server = createServer((req, res) => {
@@ -531,6 +574,11 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
       }
       const control = /^\/__double\/root\/(\d{12})$/.exec(req.url ?? '');
       if (control) return rootControl(req, body, res, control[1]);
+      const findingsSeed = /^\/__double\/findings\/(\d{12})\/([a-z0-9-]+)$/.exec(req.url ?? '');
+      if (findingsSeed) return findingsControl(req, body, res, findingsSeed[1], findingsSeed[2]);
+      if (scope?.service === 'account' && (req.url === '/getContactInformation' || req.url === '/putContactInformation')) {
+        return void contactInformation(req, body, res, scope).catch((err) => answer(res, 500, { message: String(err) }, 'InternalServerException'));
+      }
       if (scope?.service === 'account' && req.url === '/listRegions') return listRegions(body, res);
       const params = scope && (scope.service === 'iam' || scope.service === 'sts') ? new URLSearchParams(body.toString()) : undefined;
       const action = params?.get('Action');

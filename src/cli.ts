@@ -46,11 +46,13 @@ function wrapList(items: string[], indent: string, width: number): string {
 
 /** Listed here, not imported from the checks, so that --help loads no check code (and no AWS SDK). */
 export const AUDIT_CHECK_IDS = [
-  'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'account-alias', 'password-policy',
+  'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'root-signing-certificates', 'account-alias', 'password-policy',
   'password-length', 'password-reuse', 'password-complexity', 'security-contact', 'access-analyzer', 'admin-path',
   'identity-center-admin', 'admin-mfa', 'console-mfa', 'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys',
   'user-direct-policies', 'admin-customer-policies', 'support-role', 'expired-certificates',
-  'root-credentials-management', 'cloudshell-full-access', 'role-trust',
+  'root-credentials-management', 'cloudshell-full-access', 'role-trust', 'privilege-escalation', 'assume-any-role',
+  'admin-inline-policies', 'service-trust-confused-deputy', 'cross-account-trust', 'unused-roles', 'account-contacts',
+  'public-access-findings', 'organization-guardrails',
 ];
 
 const INIT_EXAMPLES = `
@@ -186,7 +188,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--accept <file>', 'accepted exceptions (YAML or JSON), repeatable; .iam-bootstrap/accept.yaml is read too when it exists', collect)
     .option('--allow-long-exceptions', 'accept exception entries that expire more than a year ahead')
     .option('--root-use-days <days>', 'root-recent-use: root used within this many days fails (default 7)')
-    .option('--unused-days <days>', 'unused-credentials: unused for more than this many days fails (default 45)')
+    .option('--unused-days <days>', 'unused-credentials and unused-roles: unused for more than this many days fails (default 45 for credentials, 90 for roles)')
     .option('--rotation-days <days>', 'key-rotation: active keys older than this many days fail (default 90)')
     .optionsGroup('Output and exit code:')
     .option('--format <format>', 'table (default), jsonl (a line per account as it is done), or a report format: json, markdown, csv, html, junit, ocsf')

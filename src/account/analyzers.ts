@@ -1,5 +1,5 @@
 /** IAM Access Analyzer, per region. */
-import { ListAnalyzersCommand, type AnalyzerSummary } from '@aws-sdk/client-accessanalyzer';
+import { ListAnalyzersCommand, ListFindingsCommand, type AnalyzerSummary, type FindingSummary } from '@aws-sdk/client-accessanalyzer';
 import type { AwsClients } from '../aws/clients.js';
 import { allPages } from '../aws/pagination.js';
 
@@ -11,4 +11,13 @@ export async function externalAccessAnalyzers(ctx: { clients: AwsClients }, regi
     return { items: page.analyzers ?? [], next: page.nextToken };
   });
   return all.filter((a) => (a.type === 'ACCOUNT' || a.type === 'ORGANIZATION') && (a.status === 'ACTIVE' || a.status === 'CREATING'));
+}
+
+/** The ACTIVE findings of an analyzer: resources shared outside the zone of trust, or publicly. */
+export async function activeFindings(ctx: { clients: AwsClients }, region: string, analyzerArn: string): Promise<FindingSummary[]> {
+  const client = ctx.clients.accessAnalyzer(region);
+  return allPages(async (nextToken) => {
+    const page = await client.send(new ListFindingsCommand({ analyzerArn, filter: { status: { eq: ['ACTIVE'] } }, nextToken }));
+    return { items: page.findings ?? [], next: page.nextToken };
+  });
 }

@@ -1,5 +1,5 @@
 /** The account's alternate contacts (AWS Account Management). */
-import { GetAlternateContactCommand } from '@aws-sdk/client-account';
+import { GetAlternateContactCommand, GetContactInformationCommand } from '@aws-sdk/client-account';
 import { unlessAbsent } from '../aws/absent.js';
 import type { AwsClients } from '../aws/clients.js';
 
@@ -16,4 +16,29 @@ export async function securityContact(ctx: { clients: AwsClients }): Promise<Sec
   const c = answer?.AlternateContact;
   if (!c) return undefined;
   return { email: c.EmailAddress ?? '', name: c.Name ?? '', phone: c.PhoneNumber ?? '', title: c.Title ?? '' };
+}
+
+/** The alternate contact types AWS knows; CIS and the Startup Security Baseline want all three set. */
+export const ALTERNATE_CONTACT_TYPES = ['BILLING', 'OPERATIONS', 'SECURITY'] as const;
+export type AlternateContactType = (typeof ALTERNATE_CONTACT_TYPES)[number];
+
+/** Each alternate contact, or undefined where none is set. */
+export async function alternateContacts(ctx: { clients: AwsClients }): Promise<Record<AlternateContactType, SecurityContact | undefined>> {
+  const read = await Promise.all(
+    ALTERNATE_CONTACT_TYPES.map(async (type) => {
+      const answer = await unlessAbsent(ctx.clients.account.send(new GetAlternateContactCommand({ AlternateContactType: type })), ['ResourceNotFound']);
+      const c = answer?.AlternateContact;
+      return c ? { email: c.EmailAddress ?? '', name: c.Name ?? '', phone: c.PhoneNumber ?? '', title: c.Title ?? '' } : undefined;
+    }),
+  );
+  return { BILLING: read[0], OPERATIONS: read[1], SECURITY: read[2] };
+}
+
+/** The fields of the primary contact the Account Management API requires; the check names any that are empty. */
+export const PRIMARY_CONTACT_FIELDS = ['FullName', 'AddressLine1', 'City', 'PostalCode', 'CountryCode', 'PhoneNumber'] as const;
+
+/** The primary contact, or undefined when the account has none (ResourceNotFound). */
+export async function primaryContact(ctx: { clients: AwsClients }): Promise<Partial<Record<(typeof PRIMARY_CONTACT_FIELDS)[number], string>> | undefined> {
+  const answer = await unlessAbsent(ctx.clients.account.send(new GetContactInformationCommand({})), ['ResourceNotFound']);
+  return answer?.ContactInformation;
 }

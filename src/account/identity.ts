@@ -10,6 +10,8 @@ export interface OrganizationMembership {
   role: 'management' | 'member' | 'none' | 'unknown';
   id?: string;
   managementAccountId?: string;
+  /** Every account of the Organization, when the caller listed them (audit --org): read by checks in member accounts. */
+  accountIds?: string[];
 }
 
 export interface AccountIdentity {

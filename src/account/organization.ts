@@ -1,6 +1,17 @@
 /** Organization facts: its accounts, and centralized root access (trusted access for IAM, the features on). */
 import { ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
-import { ListAccountsCommand, ListAWSServiceAccessForOrganizationCommand, type Account } from '@aws-sdk/client-organizations';
+import {
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListPoliciesCommand,
+  ListPoliciesForTargetCommand,
+  ListRootsCommand,
+  type Account,
+  type PolicyType,
+} from '@aws-sdk/client-organizations';
+import { mapConcurrent } from '../lib/concurrency.js';
 import type { AwsClients } from '../aws/clients.js';
 import { allPages } from '../aws/pagination.js';
 import { isAwsError } from '../errors.js';
@@ -63,4 +74,75 @@ export async function readRootAccess(ctx: Ctx): Promise<RootAccessState> {
     if (isAwsError(err, 'ServiceAccessNotEnabled')) return { trustedAccess: false, enabled: [] };
     throw err;
   }
+}
+
+/** The policies AWS attaches everywhere by default: they allow everything, so they guard nothing. */
+const ALLOW_ALL_POLICIES = new Set(['p-FullAWSAccess', 'p-RCPFullAWSAccess']);
+
+export interface GuardrailCoverage {
+  /** Service control policies are enabled on the root. */
+  scpEnabled: boolean;
+  /** Each ACTIVE account and the SCPs other than FullAWSAccess that apply to it (its own, its OUs', the root's). */
+  accounts: { id: string; name: string; scps: string[] }[];
+  /** Resource control policies other than RCPFullAWSAccess, or undefined when they cannot be listed. */
+  rcps?: string[];
+}
+
+/** Parents and targets read at once. */
+const TREE_CONCURRENCY = 8;
+
+async function policiesFor(ctx: Ctx, targetId: string, filter: PolicyType): Promise<string[]> {
+  const all = await allPages(async (NextToken) => {
+    const page = await ctx.clients.organizations.send(new ListPoliciesForTargetCommand({ TargetId: targetId, Filter: filter, NextToken }));
+    return { items: page.Policies ?? [], next: page.NextToken };
+  });
+  return all.filter((p) => !ALLOW_ALL_POLICIES.has(p.Id ?? '')).map((p) => p.Name ?? p.Id ?? '');
+}
+
+/**
+ * Which accounts a service control policy other than FullAWSAccess reaches, walking the Organization from its root
+ * (management account only). The calls grow with organizational units and accounts, never with IAM principals.
+ */
+export async function guardrailCoverage(ctx: Ctx): Promise<GuardrailCoverage> {
+  const { Roots } = await ctx.clients.organizations.send(new ListRootsCommand({}));
+  const root = Roots?.[0];
+  if (!root?.Id) return { scpEnabled: false, accounts: [] };
+  const scpEnabled = (root.PolicyTypes ?? []).some((t) => t.Type === 'SERVICE_CONTROL_POLICY' && t.Status === 'ENABLED');
+  const accounts: GuardrailCoverage['accounts'] = [];
+  // Breadth first: each level's parents are read concurrently, carrying the SCPs inherited from above.
+  let level = [{ id: root.Id, inherited: scpEnabled ? await policiesFor(ctx, root.Id, 'SERVICE_CONTROL_POLICY') : [] }];
+  while (level.length) {
+    const next = await mapConcurrent(level, TREE_CONCURRENCY, async (parent) => {
+      const [units, members] = await Promise.all([
+        allPages(async (NextToken) => {
+          const page = await ctx.clients.organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, NextToken }));
+          return { items: page.OrganizationalUnits ?? [], next: page.NextToken };
+        }),
+        allPages(async (NextToken) => {
+          const page = await ctx.clients.organizations.send(new ListAccountsForParentCommand({ ParentId: parent.id, NextToken }));
+          return { items: page.Accounts ?? [], next: page.NextToken };
+        }),
+      ]);
+      const active = members.filter(isActiveAccount);
+      const own = scpEnabled ? await mapConcurrent(active, TREE_CONCURRENCY, (a) => policiesFor(ctx, a.Id ?? '', 'SERVICE_CONTROL_POLICY')) : active.map(() => []);
+      accounts.push(...active.map((a, i) => ({ id: a.Id ?? '', name: a.Name ?? '', scps: [...new Set([...parent.inherited, ...(own[i] ?? [])])] })));
+      return mapConcurrent(units, TREE_CONCURRENCY, async (u) => ({
+        id: u.Id ?? '',
+        inherited: [...parent.inherited, ...(scpEnabled ? await policiesFor(ctx, u.Id ?? '', 'SERVICE_CONTROL_POLICY') : [])],
+      }));
+    });
+    level = next.flat();
+  }
+  let rcps: string[] | undefined;
+  try {
+    const listed = await allPages(async (NextToken) => {
+      const page = await ctx.clients.organizations.send(new ListPoliciesCommand({ Filter: 'RESOURCE_CONTROL_POLICY', NextToken }));
+      return { items: page.Policies ?? [], next: page.NextToken };
+    });
+    rcps = listed.filter((p) => !ALLOW_ALL_POLICIES.has(p.Id ?? '')).map((p) => p.Name ?? p.Id ?? '');
+  } catch (err) {
+    // Resource control policies are newer than some partitions and Organizations; their absence is reported, not fatal.
+    if (!isAwsError(err, 'InvalidInput', 'PolicyTypeNotEnabled', 'UnsupportedAPIEndpoint', 'AccessDenied')) throw err;
+  }
+  return { scpEnabled, accounts: accounts.sort((a, b) => a.id.localeCompare(b.id)), ...(rcps ? { rcps } : {}) };
 }

@@ -71,7 +71,7 @@ export async function auditOrganization(
   const results = await mapConcurrent(targets, options.concurrency, async (accountId) => {
     inFlight += 1;
     progress();
-    const { audit, clients } = await auditMember(ctx, caller, accountId, checks, run, options.roleName);
+    const { audit, clients } = await auditMember(ctx, { ...caller, organization: { ...caller.organization, accountIds: accounts.map((a) => a.Id ?? '') } }, accountId, checks, run, options.roleName);
     const name = names.get(accountId);
     if (name) audit.name = name;
     inFlight -= 1;

@@ -5,14 +5,15 @@
 import type { ServerCertificateMetadata, VirtualMFADevice } from '@aws-sdk/client-iam';
 import { setMaxListeners } from 'node:events';
 import { currentAlias } from '../account/alias.js';
-import { externalAccessAnalyzers } from '../account/analyzers.js';
+import type { FindingSummary } from '@aws-sdk/client-accessanalyzer';
+import { activeFindings, externalAccessAnalyzers } from '../account/analyzers.js';
 import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
-import { customerPolicyDetails, groupDetails, roleDetails, userDetails, type UserDetail } from '../account/authorization-details.js';
-import { securityContact, type SecurityContact } from '../account/contacts.js';
+import { attachedAwsManagedPolicies, customerPolicyDetails, groupDetails, roleDetails, userDetails, type UserDetail } from '../account/authorization-details.js';
+import { alternateContacts, primaryContact, securityContact, type AlternateContactType, type SecurityContact } from '../account/contacts.js';
 import { fetchCredentialReport, type CredentialReport } from '../account/credential-report.js';
 import type { AccountIdentity } from '../account/identity.js';
 import { accountAssignments, grantsAdministrator, organizationInstance, permissionSetPolicies, permissionSets } from '../account/identity-center.js';
-import { isActiveAccount, organizationAccounts } from '../account/organization.js';
+import { guardrailCoverage, isActiveAccount, organizationAccounts, type GuardrailCoverage } from '../account/organization.js';
 import { rootAccessFeatures } from '../account/organization.js';
 import { currentPasswordPolicy } from '../account/password-policy.js';
 import { policyEntities, serverCertificates, type PolicyEntities } from '../account/policies.js';
@@ -20,6 +21,8 @@ import { allowsEverything, decodePolicyDocument } from '../account/policy-docume
 import { enabledRegions } from '../account/regions.js';
 import { readAccountSummary, type AccountSummary } from '../account/root.js';
 import { hasLoginProfile, userMfaSerials, virtualMfaDevices } from '../account/users.js';
+import { escalationPaths, type PrincipalEscalation } from '../analysis/escalation.js';
+import { buildPrincipalModel, type PrincipalModel } from '../analysis/principals.js';
 import { withAbortSignal } from '../aws/clients.js';
 import type { FixContext } from '../checks/fix.js';
 import type { Context } from '../context.js';
@@ -28,6 +31,8 @@ import type { PasswordPolicy } from '../lib/password-policy.js';
 
 /** Per-user reads in flight at once: fast, and well under IAM's throttling. */
 const PER_ENTITY_CONCURRENCY = 8;
+/** Regions read at once: each region is its own endpoint and its own throttling budget. */
+const REGION_CONCURRENCY = 17;
 
 export interface UserPermissions {
   user: UserDetail;
@@ -103,6 +108,20 @@ export interface AuditSources {
   roles(): Promise<RoleInfo[]>;
   /** Identity Center's administrator assignments per account (management account with an organization instance). */
   identityCenterCoverage(): Promise<IdentityCenterCoverage>;
+  /** Every user, group and role with its effective identity permissions (authorization details; no call per principal). */
+  principalModel(): Promise<PrincipalModel>;
+  /** The non-administrators that can make themselves administrators, with their paths. */
+  escalation(): Promise<PrincipalEscalation[]>;
+  /** The ids of every account of the Organization (management account only). */
+  organizationAccountIds(): Promise<string[]>;
+  /** The primary contact's fields, or undefined when there is none. */
+  primaryContact(): Promise<Record<string, string | undefined> | undefined>;
+  /** The BILLING, OPERATIONS and SECURITY alternate contacts. */
+  alternateContacts(): Promise<Record<AlternateContactType, SecurityContact | undefined>>;
+  /** Per enabled region: the ACTIVE findings of its external-access analyzer, or none (no analyzer there). */
+  accessFindings(): Promise<{ region: string; findings?: FindingSummary[] }[]>;
+  /** Service control policies per account (management account only). */
+  guardrails(): Promise<GuardrailCoverage>;
   /**
    * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
    * running, so that the audit's result is printed with an exact call count and the process exits at once.
@@ -137,6 +156,10 @@ export function createAuditSources(
   const groupDetailList = once(() => groupDetails(ctx));
   const roleDetailList = once(() => roleDetails(ctx));
   const customerPolicyDetailList = once(() => customerPolicyDetails(ctx));
+  const principalModel = once(async () => {
+    const [users, groups, roles, customer, aws] = await Promise.all([userDetailList(), groupDetailList(), roleDetailList(), customerPolicyDetailList(), attachedAwsManagedPolicies(ctx)]);
+    return buildPrincipalModel({ users, groups, roles, policies: [...customer, ...aws] }, account.accountId, account.partition);
+  });
   const arns = arnsIn(account.partition);
 
   const customerPolicies = once(async () =>
@@ -165,6 +188,12 @@ export function createAuditSources(
         (g.GroupPolicyList ?? []).some((p) => allowsEverything(p.PolicyDocument)),
     );
     return new Set(admin.map((g) => g.GroupName ?? ''));
+  });
+
+  /** Each enabled region's external-access analyzers: read once for the analyzer check and the findings check. */
+  const analyzersByRegion = once(async () => {
+    const regions = await enabledRegions(ctx);
+    return mapConcurrent(regions, REGION_CONCURRENCY, async (region) => ({ region, analyzers: await externalAccessAnalyzers(ctx, region) }));
   });
 
   const credentialReport = once(() => fetchCredentialReport(ctx, abandon.signal, outer.progress));
@@ -208,13 +237,7 @@ export function createAuditSources(
       });
     }),
     securityContact: once(() => securityContact(ctx)),
-    analyzerCoverage: once(async () => {
-      const regions = await enabledRegions(ctx);
-      return mapConcurrent(regions, regions.length, async (region) => ({
-        region,
-        active: (await externalAccessAnalyzers(ctx, region)).some((a) => a.status === 'ACTIVE'),
-      }));
-    }),
+    analyzerCoverage: once(async () => (await analyzersByRegion()).map(({ region, analyzers }) => ({ region, active: analyzers.some((a) => a.status === 'ACTIVE') }))),
     policyEntities: (policyArn) => {
       let loaded = entitiesByPolicy.get(policyArn);
       if (!loaded) {
@@ -238,6 +261,18 @@ export function createAuditSources(
       );
     }),
     identityCenterCoverage: once(() => readIdentityCenterCoverage(ctx, account)),
+    principalModel,
+    escalation: once(async () => escalationPaths(await principalModel())),
+    primaryContact: once(() => primaryContact(ctx)),
+    alternateContacts: once(() => alternateContacts(ctx)),
+    accessFindings: once(async () =>
+      mapConcurrent(await analyzersByRegion(), REGION_CONCURRENCY, async ({ region, analyzers }) => {
+        const analyzer = analyzers.find((a) => a.status === 'ACTIVE');
+        return analyzer?.arn ? { region, findings: await activeFindings(ctx, region, analyzer.arn) } : { region };
+      }),
+    ),
+    guardrails: once(() => guardrailCoverage(ctx)),
+    organizationAccountIds: once(async () => (await organizationAccounts(ctx)).map((a) => a.Id ?? '').filter(Boolean)),
     async close() {
       abandon.abort(new Error('the audit result is known'));
       await Promise.allSettled(started);

@@ -1,13 +1,26 @@
 /** Every audit check, in report order. */
 import { baselineChecks } from './baseline.js';
+import { escalationChecks } from './escalation.js';
+import { exposureChecks } from './exposure.js';
 import { accountChecks } from './password.js';
 import { policyChecks } from './policies.js';
 import { roleChecks } from './roles.js';
 import { rootChecks } from './root.js';
+import { trustChecks } from './trust.js';
 import type { Check } from './types.js';
 import { userChecks } from './users.js';
 
-export const ALL_CHECKS: Check[] = [...rootChecks, ...accountChecks, ...baselineChecks, ...userChecks, ...policyChecks, ...roleChecks];
+export const ALL_CHECKS: Check[] = [
+  ...rootChecks,
+  ...accountChecks,
+  ...baselineChecks,
+  ...userChecks,
+  ...policyChecks,
+  ...roleChecks,
+  ...escalationChecks,
+  ...trustChecks,
+  ...exposureChecks,
+];
 
 export const CHECK_IDS = ALL_CHECKS.map((c) => c.id);
 

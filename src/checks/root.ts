@@ -95,6 +95,22 @@ export const rootChecks: Check[] = [
       return pass(`root not used in the last ${settings.rootUseDays} days${age}`);
     },
   },
+  {
+    id: 'root-signing-certificates',
+    title: 'Root user has no signing certificates',
+    passesWhen: 'the root user has no active X.509 signing certificate (account summary, or the credential report\'s `cert_1_active`/`cert_2_active`)',
+    severity: 'medium',
+    mappings: {},
+    remediation: 'Console only: sign in as the root user → Security credentials → X.509 certificates → deactivate and delete each (or, under centralized root access, aws iam delete-signing-certificate in a root session).',
+    async run(s) {
+      const [summary, report] = await Promise.all([s.summary(), s.credentialReport()]);
+      const active = [1, 2].filter((n) => isTrue(report.root?.[`cert_${n}_active`]));
+      if ((summary.AccountSigningCertificatesPresent ?? 0) > 0 || active.length) {
+        return fail(`root user has ${active.length > 1 ? 'two active signing certificates' : 'an active signing certificate'}`, [rootArn(s)]);
+      }
+      return pass('root user has no signing certificates');
+    },
+  },
 ];
 
 /**

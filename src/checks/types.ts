@@ -15,6 +15,7 @@ export type CheckStatus = (typeof CHECK_STATUSES)[number];
 export interface AuditSettings {
   rootUseDays: number;
   unusedDays: number;
+  unusedRoleDays: number;
   rotationDays: number;
   now: Date;
 }

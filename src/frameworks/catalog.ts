@@ -58,12 +58,12 @@ export const FRAMEWORKS: Record<FrameworkId, Framework> = {
     section: '2 Identity and Access Management',
     requirements: [
       manual('2.1.1', 'Ensure centralized root access in AWS Organizations', 2, 'Checked in the management account (root-credentials-management); in a member account, audit the management account.'),
-      manual('2.1.2', 'Ensure authorization guardrails for all AWS Organization accounts', 2, REVIEW.guardrails),
+      manual('2.1.2', 'Ensure authorization guardrails for all AWS Organization accounts', 2, `Checked in the management account (organization-guardrails): a service control policy other than FullAWSAccess reaches every account. ${REVIEW.guardrails}`),
       manual('2.1.3', 'Ensure Organizations management account is not used for workloads', 2, REVIEW.managementWorkloads),
       manual('2.1.4', 'Ensure Organizational Units are structured by environment and sensitivity', 2, REVIEW.ous),
       manual('2.1.5', 'Ensure delegated admin manages AWS Organizations policies', 2, REVIEW.delegatedPolicies),
       manual('2.1.6', 'Ensure delegated admins manage AWS Organizations-integrated services', 2, REVIEW.delegatedServices),
-      manual('2.2', 'Maintain current AWS account contact details', 1, REVIEW.contacts),
+      manual('2.2', 'Maintain current AWS account contact details', 1, `Checked (account-contacts): the primary contact is complete and the three alternate contacts are set. ${REVIEW.contacts}`),
       manual('2.3', 'Ensure security contact information is registered', 1, 'Checked (security-contact): the SECURITY alternate contact exists; check that it reaches a team.'),
       auto('2.4', "Ensure no 'root' user account access key exists"),
       auto('2.5', "Ensure MFA is enabled for the 'root' user account"),
@@ -82,7 +82,7 @@ export const FRAMEWORKS: Record<FrameworkId, Framework> = {
       auto('2.18', 'Ensure that IAM External Access Analyzer is enabled for all regions'),
       manual('2.19', 'Ensure IAM users are managed centrally via identity federation or AWS Organizations for multi-account environments', 2, REVIEW.federation),
       manual('2.20', 'Ensure access to AWSCloudShellFullAccess is restricted', 1, 'Checked (cloudshell-full-access): the policy is attached to nobody.'),
-      manual('2.21', "Ensure AWS resource policies do not allow unrestricted access using 'Principal': '*'", 1, `Checked for IAM role trust policies only (role-trust). ${REVIEW.resourcePolicies}`),
+      manual('2.21', "Ensure AWS resource policies do not allow unrestricted access using 'Principal': '*'", 1, `Checked for role trust policies (role-trust) and for what IAM Access Analyzer finds shared outside the account (public-access-findings), which covers the resource types the analyzer supports. ${REVIEW.resourcePolicies}`),
     ],
     withdrawn: [
       { id: '1.10 (v5.0.0)', title: 'Do not create access keys during initial setup for IAM users with a console password', since: 'v7.0.0', check: 'initial-access-keys' },
@@ -95,7 +95,7 @@ export const FRAMEWORKS: Record<FrameworkId, Framework> = {
     label: 'CIS 5.0',
     section: '1 Identity and Access Management',
     requirements: [
-      manual('1.1', 'Maintain current contact details', 1, REVIEW.contacts),
+      manual('1.1', 'Maintain current contact details', 1, `Checked (account-contacts): the primary contact is complete and the three alternate contacts are set. ${REVIEW.contacts}`),
       manual('1.2', 'Ensure security contact information is registered', 1, 'Checked (security-contact): the SECURITY alternate contact exists; check that it reaches a team.'),
       auto('1.3', "Ensure no 'root' user account access key exists"),
       auto('1.4', "Ensure MFA is enabled for the 'root' user account"),
@@ -124,7 +124,7 @@ export const FRAMEWORKS: Record<FrameworkId, Framework> = {
     label: 'CIS 3.0',
     section: '1 Identity and Access Management',
     requirements: [
-      manual('1.1', 'Maintain current contact details', 1, REVIEW.contacts),
+      manual('1.1', 'Maintain current contact details', 1, `Checked (account-contacts): the primary contact is complete and the three alternate contacts are set. ${REVIEW.contacts}`),
       manual('1.2', 'Ensure security contact information is registered', 1, 'Checked (security-contact): the SECURITY alternate contact exists; check that it reaches a team.'),
       manual('1.3', 'Ensure security questions are registered in the AWS account', 1, REVIEW.securityQuestions),
       auto('1.4', "Ensure no 'root' user account access key exists"),
@@ -188,7 +188,7 @@ export const FRAMEWORKS: Record<FrameworkId, Framework> = {
     label: 'SSB',
     section: 'Account controls',
     requirements: [
-      manual('ACCT.01', 'Set account-level contacts to valid email distribution lists', 1, 'Checked for the security contact (security-contact); check that billing and operations contacts are set and go to distribution lists.'),
+      manual('ACCT.01', 'Set account-level contacts to valid email distribution lists', 1, 'Checked (security-contact, account-contacts): the three alternate contacts are set and not one address; check that they are distribution lists.'),
       manual('ACCT.02', 'Restrict use of the root user', 1, 'Checked (root MFA, root access keys, root use); keep root credentials locked away.'),
       manual('ACCT.03', 'Configure console access for each user', 1, 'Checked (admin-path, console-mfa): each person signs in with their own identity, not a shared one.'),
       manual('ACCT.04', 'Assign permissions to users through groups or roles', 1, 'Checked (user-direct-policies, admin-customer-policies); review that permissions are least privilege.'),

@@ -93,7 +93,23 @@ export interface Scenario {
   regions?: string[];
   /** Analyzers by region. */
   analyzers?: Record<string, { name: string; type: 'ACCOUNT' | 'ORGANIZATION' | 'ACCOUNT_UNUSED_ACCESS'; status: 'ACTIVE' | 'CREATING' | 'FAILED' | 'DISABLED' }[]>;
-  roles?: { name: string; trust: object; path?: string; attached?: string[]; inline?: Record<string, object> }[];
+  roles?: { name: string; trust: object; path?: string; attached?: string[]; inline?: Record<string, object>; lastUsed?: string; created?: string }[];
+  /** Documents of AWS managed policies beyond the built-in ones (AdministratorAccess, IAMFullAccess, …). */
+  awsPolicies?: Record<string, object>;
+  /** The primary contact (GetContactInformation); none when absent. */
+  primaryContact?: Record<string, string>;
+  /** BILLING and OPERATIONS alternate contacts (SECURITY is securityContact). */
+  alternateContacts?: Partial<Record<'BILLING' | 'OPERATIONS', { email: string; name: string; phone: string; title: string }>>;
+  /** ACTIVE Access Analyzer findings by region. */
+  findings?: Record<string, { resource: string; resourceType: string; isPublic?: boolean; principal?: Record<string, string> }[]>;
+  /** The Organization's tree as the management account reads it. */
+  guardrails?: {
+    scpEnabled: boolean;
+    rootScps?: string[];
+    ous?: { id: string; parent: string; scps?: string[] }[];
+    accounts: { id: string; parent: string; scps?: string[]; name?: string }[];
+    rcps?: string[];
+  };
   /** Who AWSCloudShellFullAccess is attached to. */
   cloudShell?: { users?: string[]; groups?: string[]; roles?: string[] };
   /** GetAccountAuthorizationDetails page size, below the MaxItems asked for (AWS may return fewer). */
@@ -103,6 +119,15 @@ export interface Scenario {
 }
 
 export const ADMIN_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+/** The AWS managed policies the fixtures attach, with the documents that matter to the evaluator. */
+const AWS_POLICY_DOCUMENTS: Record<string, object> = {
+  AdministratorAccess: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  IAMFullAccess: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'organizations:DescribeOrganization'], Resource: '*' }] },
+  ReadOnlyAccess: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 's3:Get*', 's3:List*', 'ec2:Describe*'], Resource: '*' }] },
+  AWSSupportAccess: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['support:*'], Resource: '*' }] },
+  AWSCloudShellFullAccess: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudshell:*'], Resource: '*' }] },
+};
 const enc = (o: object) => encodeURIComponent(JSON.stringify(o));
 
 export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[]; requests: { operation: string; input: unknown }[] } {
@@ -133,6 +158,15 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
               throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: `access-analyzer(${region}):ListAnalyzers` });
             }
             return { analyzers: (sc.analyzers?.[region] ?? []).map((a) => ({ ...a, arn: `arn:${partition}:access-analyzer:${region}:${accountId}:analyzer/${a.name}`, createdAt: NOW })) };
+          })
+          .on(analyzer.ListFindingsCommand)
+          .callsFake(async (input) => {
+            sent.push('ListFindings');
+            requests.push({ operation: 'ListFindings', input });
+            if (sc.denied?.includes('ListFindings')) {
+              throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: `access-analyzer(${region}):ListFindings` });
+            }
+            return { findings: (sc.findings?.[region] ?? []).map((f, n) => ({ id: `f-${n}`, status: 'ACTIVE', condition: {}, createdAt: NOW, analyzedAt: NOW, updatedAt: NOW, resourceOwnerAccount: accountId, ...f })) };
           });
         analyzerClients.set(region, client);
       }
@@ -140,12 +174,19 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     },
   };
   const accountMock = mockClient(clients.account);
-  accountMock.on(account.GetAlternateContactCommand).callsFake(async () => {
+  accountMock.on(account.GetAlternateContactCommand).callsFake(async (i: account.GetAlternateContactRequest) => {
     sent.push('GetAlternateContact');
     if (sc.denied?.includes('GetAlternateContact')) throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: 'account:GetAlternateContact' });
-    const c = sc.securityContact;
+    const type = i.AlternateContactType;
+    const c = type === 'SECURITY' ? sc.securityContact : type === 'BILLING' || type === 'OPERATIONS' ? sc.alternateContacts?.[type] : undefined;
     if (!c) throw new account.ResourceNotFoundException({ message: 'No contact of the inputted alternate contact type found.', $metadata: {} });
-    return { AlternateContact: { AlternateContactType: 'SECURITY', EmailAddress: c.email, Name: c.name, PhoneNumber: c.phone, Title: c.title } };
+    return { AlternateContact: { AlternateContactType: type, EmailAddress: c.email, Name: c.name, PhoneNumber: c.phone, Title: c.title } };
+  });
+  accountMock.on(account.GetContactInformationCommand).callsFake(async () => {
+    sent.push('GetContactInformation');
+    if (sc.denied?.includes('GetContactInformation')) throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: 'account:GetContactInformation' });
+    if (!sc.primaryContact) throw new account.ResourceNotFoundException({ message: 'No contact information found.', $metadata: {} });
+    return { ContactInformation: sc.primaryContact as never };
   });
   accountMock.on(account.ListRegionsCommand).callsFake(async () => {
     sent.push('ListRegions');
@@ -241,6 +282,8 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
               AssumeRolePolicyDocument: enc(r.trust),
               AttachedManagedPolicies: (r.attached ?? []).map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split('/').pop() })),
               RolePolicyList: Object.entries(r.inline ?? {}).map(([PolicyName, doc]) => ({ PolicyName, PolicyDocument: enc(doc) })),
+              ...(r.lastUsed ? { RoleLastUsed: { LastUsedDate: new Date(r.lastUsed), Region: 'us-east-1' } } : {}),
+              ...(r.created ? { CreateDate: new Date(r.created) } : {}),
             },
           }))
         : []),
@@ -274,6 +317,21 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       ...(start + size < all.length ? { Marker: String(start + size) } : {}),
     };
   });
+  const awsAttached = () => {
+    const arns = [...users.flatMap((u) => u.attached ?? []), ...groups.flatMap((g) => g.attached ?? []), ...(sc.roles ?? []).flatMap((r) => r.attached ?? [])];
+    return [...new Set(arns.filter((a) => a.includes(':iam::aws:policy/')))];
+  };
+  const awsDocument = (arn: string) => {
+    const name = arn.split('/').pop() ?? '';
+    return sc.awsPolicies?.[name] ?? AWS_POLICY_DOCUMENTS[name] ?? { Version: '2012-10-17', Statement: [] };
+  };
+  answer(iam.ListPoliciesCommand, 'ListPolicies', (i: iam.ListPoliciesRequest) => ({
+    Policies: i.Scope === 'AWS' && i.OnlyAttached ? awsAttached().map((Arn) => ({ Arn, PolicyName: Arn.split('/').pop(), DefaultVersionId: 'v3', AttachmentCount: 1 })) : [],
+    IsTruncated: false,
+  }));
+  answer(iam.GetPolicyVersionCommand, 'GetPolicyVersion', (i: iam.GetPolicyVersionRequest) => ({
+    PolicyVersion: { Document: enc(awsDocument(i.PolicyArn ?? '')), VersionId: i.VersionId, IsDefaultVersion: true },
+  }));
   answer(iam.ListServerCertificatesCommand, 'ListServerCertificates', () => ({
     ServerCertificateMetadataList: (sc.certificates ?? []).map((c) => ({
       ServerCertificateName: c.name, Arn: `arn:${partition}:iam::${accountId}:server-certificate/${c.name}`, Expiration: c.expiration,
@@ -317,6 +375,29 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     }
     return { Accounts: (sc.orgAccounts ?? []).map((a) => ({ Id: a.id, State: a.state, Status: a.state })) };
   });
+  const tree = sc.guardrails;
+  const orgOp = <I, O>(Command: new (...args: never[]) => unknown, op: string, fn: (input: I) => O) =>
+    orgMock.on(Command as never).callsFake(async (input: I) => {
+      sent.push(op);
+      requests.push({ operation: op, input });
+      if (sc.denied?.includes(op)) throw Object.assign(new org.AccessDeniedException({ message: 'not authorized', $metadata: {} }), { $awsCall: `organizations:${op}` });
+      return fn(input);
+    });
+  const scpList = (names: string[] = []) => ({ Policies: [{ Id: 'p-FullAWSAccess', Name: 'FullAWSAccess' }, ...names.map((Name, n) => ({ Id: `p-${n}${Name}`, Name }))] });
+  orgOp(org.ListRootsCommand, 'ListRoots', () => ({
+    Roots: [{ Id: 'r-root', Name: 'Root', PolicyTypes: tree?.scpEnabled ? [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] : [] }],
+  }));
+  orgOp(org.ListOrganizationalUnitsForParentCommand, 'ListOrganizationalUnitsForParent', (i: org.ListOrganizationalUnitsForParentRequest) => ({
+    OrganizationalUnits: (tree?.ous ?? []).filter((u) => u.parent === i.ParentId).map((u) => ({ Id: u.id, Name: u.id })),
+  }));
+  orgOp(org.ListAccountsForParentCommand, 'ListAccountsForParent', (i: org.ListAccountsForParentRequest) => ({
+    Accounts: (tree?.accounts ?? []).filter((a) => a.parent === i.ParentId).map((a) => ({ Id: a.id, Name: a.name ?? a.id, State: 'ACTIVE', Status: 'ACTIVE' })),
+  }));
+  orgOp(org.ListPoliciesForTargetCommand, 'ListPoliciesForTarget', (i: org.ListPoliciesForTargetRequest) => {
+    if (i.TargetId === 'r-root') return scpList(tree?.rootScps);
+    return scpList([...(tree?.ous ?? []), ...(tree?.accounts ?? [])].find((t) => t.id === i.TargetId)?.scps);
+  });
+  orgOp(org.ListPoliciesCommand, 'ListPolicies', () => ({ Policies: [{ Id: 'p-RCPFullAWSAccess', Name: 'RCPFullAWSAccess' }, ...(tree?.rcps ?? []).map((Name) => ({ Id: `p-${Name}`, Name }))] }));
   const identityCenterHandlers = sc.identityCenter?.handlers() ?? { ListInstances: () => ({ Instances: [] }) };
   for (const [client, module] of [
     [clients.ssoAdmin, ssoAdmin],
@@ -377,6 +458,11 @@ export const SECURE: Scenario = {
   groups: [{ name: 'Administrators', attached: [ADMIN_ACCESS] }],
   supportRoles: ['AWSSupport'],
   securityContact: { email: 'security@example.com', name: 'Security team', phone: '+1 206 555 0100', title: 'Security' },
+  alternateContacts: {
+    BILLING: { email: 'billing@example.com', name: 'Finance', phone: '+1 206 555 0101', title: 'Billing' },
+    OPERATIONS: { email: 'ops@example.com', name: 'Operations', phone: '+1 206 555 0102', title: 'Operations' },
+  },
+  primaryContact: { FullName: 'Acme Corp', AddressLine1: '1 Main St', City: 'Seattle', StateOrRegion: 'WA', PostalCode: '98101', CountryCode: 'US', PhoneNumber: '+1 206 555 0100' },
   analyzers: {
     'us-east-1': [{ name: 'iam-bootstrap', type: 'ACCOUNT', status: 'ACTIVE' }],
     'eu-west-1': [{ name: 'org', type: 'ORGANIZATION', status: 'ACTIVE' }],

@@ -57,6 +57,7 @@ export async function runAudit(
   const settings = {
     rootUseDays: request.rootUseDays,
     unusedDays: request.unusedDays,
+    unusedRoleDays: request.unusedRoleDays,
     rotationDays: request.rotationDays,
     now,
   };

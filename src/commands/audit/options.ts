@@ -51,6 +51,8 @@ export interface AuditRequest {
   checks: string[];
   rootUseDays: number;
   unusedDays: number;
+  /** unused-roles: --unused-days when given, else 90 (roles often run monthly or quarterly jobs). */
+  unusedRoleDays: number;
   rotationDays: number;
   org: boolean;
   roleName: string;
@@ -178,6 +180,7 @@ export function parseAuditFlags(flags: AuditFlags, globalJson: boolean): AuditRe
     checks: [...new Set(checks)],
     rootUseDays: days('--root-use-days', flags.rootUseDays, 7),
     unusedDays: days('--unused-days', flags.unusedDays, 45),
+    unusedRoleDays: days('--unused-days', flags.unusedDays, 90),
     rotationDays: days('--rotation-days', flags.rotationDays, 90),
     org: flags.org === true,
     roleName,

@@ -52,7 +52,7 @@ describe('audit run', () => {
     const checks = doc.accounts[0]?.checks ?? [];
     const errors = checks.filter((c) => c.status === 'error');
     expect(errors.map((c) => c.id)).toEqual([
-      'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'admin-path', 'admin-mfa', 'console-mfa',
+      'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'root-signing-certificates', 'admin-path', 'admin-mfa', 'console-mfa',
       'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys',
     ]);
     expect(errors[0]?.detail).toBe('missing permission iam:GenerateCredentialReport (AccessDenied)');
@@ -79,7 +79,7 @@ describe('audit run', () => {
     const doc = JSON.parse(stdout.join(''));
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'generatedAt', 'accounts', 'summary']);
     expect(doc.schemaVersion).toBe(1);
-    expect(doc.accounts[0]).toMatchObject({ accountId: '111122223333', alias: 'acme', error: null, summary: { pass: 24, fail: 0, skip: 2, error: 0 } });
+    expect(doc.accounts[0]).toMatchObject({ accountId: '111122223333', alias: 'acme', error: null, summary: { pass: 33, fail: 0, skip: 3, error: 0 } });
     expect(Object.keys(doc.accounts[0].checks[0])).toEqual(['id', 'title', 'severity', 'references', 'mappings', 'status', 'detail', 'resources', 'remediation']);
   });
 
@@ -97,7 +97,7 @@ describe('audit run', () => {
     const text = stdout.join('');
     expect(text.indexOf('FAIL')).toBeLessThan(text.indexOf('PASS'));
     expect(text).toContain('fix: iam-bootstrap init --only account-alias --alias <alias>');
-    expect(text).toMatch(/Summary: 23 pass, 1 fail, 0 error, 2 skip/);
+    expect(text).toMatch(/Summary: 32 pass, 1 fail, 0 error, 3 skip/);
   });
 });
 

@@ -17,23 +17,25 @@ const ROOT_WITHOUT_CREDENTIALS = { ...ROOT, password_enabled: 'false', mfa_activ
 const withRows = (...rows: ReturnType<typeof userRow>[]): Scenario => ({ ...SECURE, rows: [ROOT, ...rows] });
 
 describe('the check list', () => {
-  it('is the 26 stable ids, in report order, and --help lists exactly those', () => {
-    expect(CHECK_IDS).toHaveLength(26);
-    expect(new Set(CHECK_IDS).size).toBe(26);
+  it('is the 36 stable ids, in report order, and --help lists exactly those', () => {
+    expect(CHECK_IDS).toHaveLength(36);
+    expect(new Set(CHECK_IDS).size).toBe(36);
     expect(AUDIT_CHECK_IDS).toEqual(CHECK_IDS);
   });
 });
 
 describe('every check passes on a secured account', () => {
-  // Both read the Organization, which the secured standalone account is not in.
-  it.each(CHECK_IDS.filter((id) => id !== 'root-credentials-management' && id !== 'identity-center-admin'))('%s', async (id) => {
+  // These read the Organization, which the secured standalone account is not in.
+  const ORGANIZATION_ONLY = ['root-credentials-management', 'identity-center-admin', 'organization-guardrails'];
+  it.each(CHECK_IDS.filter((id) => !ORGANIZATION_ONLY.includes(id)))('%s', async (id) => {
     const r = await check(id, SECURE);
     expect(r.status, r.detail).toBe('pass');
     expect(r.remediation).toBe('');
   });
 
-  it('root-credentials-management is skipped outside a management account', async () => {
+  it('root-credentials-management and organization-guardrails are skipped outside a management account', async () => {
     expect((await check('root-credentials-management', SECURE)).status).toBe('skip');
+    expect(await check('organization-guardrails', SECURE)).toMatchObject({ status: 'skip', detail: 'not in an AWS Organization' });
   });
 
   it('identity-center-admin is skipped outside an Organization, with the reason', async () => {

@@ -39,6 +39,7 @@ const CIS_TABLE: Record<string, [string, string, string]> = {
   'AWSCloudShellFullAccess restricted': ['1.22', '1.21', '2.20'],
   'resource policies: no unrestricted Principal *': ['', '', '2.21'],
   'centralized root access (Organizations)': ['', '', '2.1.1'],
+  'authorization guardrails (Organizations)': ['', '', '2.1.2'],
 };
 
 /** Which check decides which item, and its Security Hub controls (AWS-NOTES.md's Security Hub list). */
@@ -69,6 +70,16 @@ const CHECK_ITEMS: Record<string, { item?: string; securityHub: string[] }> = {
   'root-credentials-management': { item: 'centralized root access (Organizations)', securityHub: [] },
   'cloudshell-full-access': { item: 'AWSCloudShellFullAccess restricted', securityHub: ['IAM.27'] },
   'role-trust': { item: 'resource policies: no unrestricted Principal *', securityHub: [] },
+  'root-signing-certificates': { securityHub: [] },
+  'privilege-escalation': { securityHub: [] },
+  'assume-any-role': { securityHub: [] },
+  'admin-inline-policies': { item: 'no *:* policies attached', securityHub: [] },
+  'service-trust-confused-deputy': { securityHub: [] },
+  'cross-account-trust': { securityHub: [] },
+  'unused-roles': { securityHub: [] },
+  'account-contacts': { item: 'maintain current contact details', securityHub: [] },
+  'public-access-findings': { item: 'resource policies: no unrestricted Principal *', securityHub: [] },
+  'organization-guardrails': { item: 'authorization guardrails (Organizations)', securityHub: [] },
 };
 
 describe('iam-bootstrap checks', () => {
@@ -135,8 +146,9 @@ describe('audit --framework cis-7.0', () => {
     expect(byId['2.10']).toMatchObject({ status: 'fail', checks: ['console-mfa'], assessment: 'automated' });
     expect(byId['2.5']).toMatchObject({ status: 'pass', checks: ['root-mfa'] });
     expect(byId['2.1.1']).toMatchObject({ status: 'not applicable', checks: ['root-credentials-management'] }); // not a management account
-    expect(byId['2.1.2']).toMatchObject({ status: 'not checked', checks: [], assessment: 'manual' });
+    expect(byId['2.1.2']).toMatchObject({ status: 'not applicable', checks: ['organization-guardrails'], assessment: 'manual' }); // not a management account
     expect(byId['2.1.2']?.review).toMatch(/service control policy/);
+    expect(byId['2.21']).toMatchObject({ status: 'pass', checks: ['role-trust', 'public-access-findings'] });
     expect(byId['2.16']).toMatchObject({ status: 'not checked', review: expect.stringMatching(/instance profiles/) });
     // Manual items a check decides still say what a person must look at.
     expect(byId['2.6']).toMatchObject({ status: 'pass', assessment: 'manual', review: expect.stringMatching(/virtual device fails/) });
