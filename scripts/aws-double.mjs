@@ -10,8 +10,8 @@
 //   Organizations, where moto refuses iam.amazonaws.com as a trusted-access principal: the double accepts that
 //   one in organizations:EnableAWSServiceAccess and adds it to ListAWSServiceAccessForOrganization), and sts:AssumeRoot (management account, RootSessions on, a member as target). A root session's
 //   credentials are moto's own for the member (an AssumeRole into it), so ordinary calls still go to moto; its IAM
-//   calls without UserName act on the member's root user, whose password, keys, signing certificates and MFA
-//   devices the double keeps. Tests seed and read that root state at POST/GET /__double/root/<account id>. The
+//   calls without UserName act on the member's root user, whose password (and its last use), keys (and theirs),
+//   signing certificates and MFA devices the double keeps; GetUser and GetAccessKeyLastUsed answer for root too. Tests seed and read that root state at POST/GET /__double/root/<account id>. The
 //   member account's own iam:ListVirtualMFADevices lists root's virtual devices too (assigned to root, or
 //   unassigned once deactivated), and TagMFADevice / UntagMFADevice / ListMFADeviceTags work on them.
 // - what IAM says of root outside a root session, from that same root state (a new account's root has a password
@@ -51,7 +51,7 @@ const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const ROOT_FEATURES = ['RootCredentialsManagement', 'RootSessions'];
 /** IAM calls that, in a root session and without UserName, act on the root user. */
-const ROOT_CREDENTIAL_ACTIONS = ['GetLoginProfile', 'DeleteLoginProfile', 'ListAccessKeys', 'DeleteAccessKey', 'ListSigningCertificates', 'DeleteSigningCertificate', 'ListMFADevices', 'DeactivateMFADevice', 'DeleteVirtualMFADevice'];
+const ROOT_CREDENTIAL_ACTIONS = ['GetUser', 'GetAccessKeyLastUsed', 'GetLoginProfile', 'DeleteLoginProfile', 'ListAccessKeys', 'DeleteAccessKey', 'ListSigningCertificates', 'DeleteSigningCertificate', 'ListMFADevices', 'DeactivateMFADevice', 'DeleteVirtualMFADevice'];
 
 const xmlText = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const members = (items, render) => items.map((i) => `<member>${render(i)}</member>`).join('');
@@ -246,6 +246,14 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
     const now = new Date().toISOString();
     const missing = (what) => queryError(res, IAM_NS, 404, 'NoSuchEntity', `The ${what} cannot be found.`);
     switch (action) {
+      case 'GetUser':
+        return queryAnswer(res, IAM_NS, action, `<User><Path>/</Path><UserName>root</UserName><UserId>${account}</UserId><Arn>arn:aws:iam::${account}:root</Arn><CreateDate>2020-01-01T00:00:00Z</CreateDate>${root.passwordLastUsed ? `<PasswordLastUsed>${root.passwordLastUsed}</PasswordLastUsed>` : ''}</User>`);
+      case 'GetAccessKeyLastUsed': {
+        const id = params.get('AccessKeyId');
+        if (!root.accessKeys.includes(id)) return missing(`Access Key with id ${id}`);
+        const used = root.keysLastUsed?.[id];
+        return queryAnswer(res, IAM_NS, action, `<UserName>root</UserName><AccessKeyLastUsed>${used ? `<LastUsedDate>${used}</LastUsedDate><ServiceName>s3</ServiceName><Region>us-east-1</Region>` : '<ServiceName>N/A</ServiceName><Region>N/A</Region>'}</AccessKeyLastUsed>`);
+      }
       case 'GetLoginProfile':
         if (!root.loginProfile) return missing('Login Profile for User root');
         return queryAnswer(res, IAM_NS, action, `<LoginProfile><UserName>root</UserName><CreateDate>${now}</CreateDate></LoginProfile>`);
@@ -457,7 +465,14 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
     if (req.method === 'POST') {
       const input = JSON.parse(body.toString() || '{}');
       const devices = (input.mfaDevices ?? []).map((serial) => ({ serial, active: true, virtual: /^arn:aws[\w-]*:iam::\d{12}:mfa\//.test(serial) }));
-      roots.set(account, { loginProfile: input.loginProfile === true, accessKeys: input.accessKeys ?? [], signingCertificates: input.signingCertificates ?? [], mfaDevices: devices });
+      roots.set(account, {
+        loginProfile: input.loginProfile === true,
+        accessKeys: input.accessKeys ?? [],
+        signingCertificates: input.signingCertificates ?? [],
+        mfaDevices: devices,
+        ...(input.passwordLastUsed ? { passwordLastUsed: input.passwordLastUsed } : {}),
+        ...(input.keysLastUsed ? { keysLastUsed: input.keysLastUsed } : {}),
+      });
     }
     const root = rootOf(account);
     res.writeHead(200, { 'content-type': 'application/json' });

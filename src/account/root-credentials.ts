@@ -3,7 +3,9 @@
  * on root) and, for root's virtual MFA devices, through the member account's own role.
  */
 import {
+  GetAccessKeyLastUsedCommand,
   GetLoginProfileCommand,
+  GetUserCommand,
   ListAccessKeysCommand,
   ListMFADeviceTagsCommand,
   ListMFADevicesCommand,
@@ -11,6 +13,7 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { unlessAbsent } from '../aws/absent.js';
+import { isAwsError } from '../errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import { iamPages } from '../aws/pagination.js';
 import { mapConcurrent } from '../lib/concurrency.js';
@@ -61,4 +64,46 @@ export async function readRootCredentials(root: AwsClients, member: AwsClients, 
   const virtual = await rootVirtualDevices(member, accountId);
   const mfaDevices = [...new Set([...assignedToRoot, ...virtual.assigned])];
   return { loginProfile, accessKeys, signingCertificates, mfaDevices, deactivatedMfaDevices: virtual.deactivated.filter((d) => !mfaDevices.includes(d)) };
+}
+
+/** The root user itself, as a root session (IAMAuditRootUserCredentials) reads it: not hours old like the report. */
+export interface RootUserState {
+  password: boolean;
+  passwordLastUsed?: Date;
+  accessKeys: { id: string; active: boolean; lastUsed?: Date }[];
+  signingCertificates: { id: string; active: boolean }[];
+  mfaDevices: string[];
+  /** GetUser and GetAccessKeyLastUsed answered: when root was last used is known from root itself. */
+  lastUseKnown: boolean;
+}
+
+/** Reads root in a root session; last use is optional (its reads may be outside the task policy). */
+export async function auditRootUser(root: AwsClients): Promise<RootUserState> {
+  const [login, keys, certificates, mfaDevices] = await Promise.all([
+    unlessAbsent(root.iam.send(new GetLoginProfileCommand({}))),
+    iamPages((Marker) => root.iam.send(new ListAccessKeysCommand({ Marker })), (p) => p.AccessKeyMetadata),
+    iamPages((Marker) => root.iam.send(new ListSigningCertificatesCommand({ Marker })), (p) => p.Certificates),
+    iamPages((Marker) => root.iam.send(new ListMFADevicesCommand({ Marker })), (p) => (p.MFADevices ?? []).map((d) => d.SerialNumber ?? '')),
+  ]);
+  const state: RootUserState = {
+    password: login !== undefined,
+    accessKeys: keys.map((k) => ({ id: k.AccessKeyId ?? '', active: k.Status === 'Active' })),
+    signingCertificates: certificates.map((c) => ({ id: c.CertificateId ?? '', active: c.Status === 'Active' })),
+    mfaDevices,
+    lastUseKnown: false,
+  };
+  try {
+    const { User } = await root.iam.send(new GetUserCommand({}));
+    const used = await Promise.all(state.accessKeys.map((k) => root.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.id }))));
+    state.accessKeys.forEach((k, i) => {
+      const when = used[i]?.AccessKeyLastUsed?.LastUsedDate;
+      if (when) k.lastUsed = when;
+    });
+    if (User?.PasswordLastUsed) state.passwordLastUsed = User.PasswordLastUsed;
+    state.lastUseKnown = true;
+  } catch (err) {
+    // Outside the task policy: root-recent-use falls back to the credential report, and says so.
+    if (!isAwsError(err, 'AccessDenied')) throw err;
+  }
+  return state;
 }

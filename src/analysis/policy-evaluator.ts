@@ -297,14 +297,36 @@ function coverage(st: CompiledStatement): Uint32Array {
   return bits;
 }
 
+/**
+ * Condition keys AWS documents as narrowing when, how or from where a request is made, never what it may do: an
+ * MFA session, the office network, a region, TLS. Lower case.
+ */
+export const NARROWING_KEYS = new Set([
+  'aws:multifactorauthpresent',
+  'aws:multifactorauthage',
+  'aws:sourceip',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:requestedregion',
+  'aws:currenttime',
+  'aws:epochtime',
+  'aws:securetransport',
+  'aws:viaawsservice',
+  'aws:calledvia',
+  'iam:passedtoservice',
+]);
+
+/** Does the statement's condition only narrow when or from where (or is there none)? */
+const onlyNarrows = (st: CompiledStatement) => !st.unknownVariables && st.conditions.every((k) => NARROWING_KEYS.has(k.toLowerCase()));
+
 function coversEveryAction(policies: CompiledPolicy[]): boolean {
   const u = actionUniverse();
   const words = Math.ceil(u.actions.length / 32);
   const union = new Uint32Array(words);
   for (const policy of policies) {
     for (const st of policy.statements) {
-      // Only an unconditional Allow of every resource counts towards administrator access.
-      if (st.effect !== 'Allow' || st.conditions.length || !st.resource || !coversAll(st.resource)) continue;
+      // An Allow of every resource counts, unconditional or behind a condition that only narrows when (MFA, network).
+      if (st.effect !== 'Allow' || !onlyNarrows(st) || !st.resource || !coversAll(st.resource)) continue;
       const bits = coverage(st);
       for (let w = 0; w < words; w++) union[w] = (union[w] ?? 0) | (bits[w] ?? 0);
     }
@@ -318,14 +340,16 @@ function coversEveryAction(policies: CompiledPolicy[]): boolean {
 }
 
 /**
- * Administrator access: every action of every service allowed on every resource without a condition, no Deny
- * statement anywhere in the principal's policies, and a boundary (if any) that allows the same. A principal with
- * `*` on `*` and a Deny of some actions is not an administrator here: an escalation path can still make it one.
+ * Administrator access: every action of every service allowed on every resource (unconditionally, or behind a
+ * condition that only narrows when: "with MFA"), no Deny that takes any of it away whatever the request (the
+ * usual "deny everything without MFA" narrows when and is not one), and a boundary (if any) that allows the same.
+ * A principal with `*` on `*` and a Deny of some actions is not an administrator here: an escalation path can
+ * still make it one.
  */
 export function isAdministrator(principal: PrincipalPolicies): boolean {
   const sets = [principal.policies, ...(principal.boundary ? [[principal.boundary]] : [])];
-  if (principal.policies.some((p) => p.statements.some((s) => s.effect === 'Deny'))) return false;
-  if (principal.boundary?.statements.some((s) => s.effect === 'Deny')) return false;
+  const takesAway = (p: CompiledPolicy) => p.statements.some((st) => st.effect === 'Deny' && !(st.conditions.length && onlyNarrows(st)));
+  if (sets.flat().some(takesAway)) return false;
   return sets.every(coversEveryAction);
 }
 

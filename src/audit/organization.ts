@@ -1,8 +1,9 @@
 /** audit --org: every ACTIVE account of the Organization, each through an assumed role, a few at a time. */
 import type { Account } from '@aws-sdk/client-organizations';
 import { arnsIn } from '../account/arns.js';
-import { isActiveAccount, organizationAccounts } from '../account/organization.js';
+import { isActiveAccount, organizationAccounts, rootAccessFeatures } from '../account/organization.js';
 import { assumeRole, DEFAULT_ROLE_NAME } from '../aws/assume-role.js';
+import { assumeRoot, ROOT_TASK } from '../aws/assume-root.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { Context } from '../context.js';
 import { RuntimeError, UsageError, isAwsError } from '../errors.js';
@@ -55,6 +56,7 @@ export async function auditOrganization(
   options: OrganizationAuditOptions,
 ): Promise<AccountAudit[]> {
   const accounts = await listActiveAccounts(ctx, caller);
+  const withRootSessions = await rootSessionsUsable(ctx, caller, checks);
   const names = new Map(accounts.map((a) => [a.Id ?? '', a.Name]));
   let targets = accounts.map((a) => a.Id ?? '');
   if (options.accounts) {
@@ -71,7 +73,8 @@ export async function auditOrganization(
   const results = await mapConcurrent(targets, options.concurrency, async (accountId) => {
     inFlight += 1;
     progress();
-    const { audit, clients } = await auditMember(ctx, { ...caller, organization: { ...caller.organization, accountIds: accounts.map((a) => a.Id ?? '') } }, accountId, checks, run, options.roleName);
+    const known = { ...caller, organization: { ...caller.organization, accountIds: accounts.map((a) => a.Id ?? '') } };
+    const { audit, clients } = await auditMember(ctx, known, accountId, checks, withRootSessions ? { ...run, rootSession: rootSessionFor(ctx, caller, accountId) } : run, options.roleName);
     const name = names.get(accountId);
     if (name) audit.name = name;
     inFlight -= 1;
@@ -83,6 +86,31 @@ export async function auditOrganization(
   });
   ctx.out.progress(undefined);
   return results;
+}
+
+/** Checks that read the root user: decided from root itself where a root session can be opened. */
+const ROOT_CHECKS = ['root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'root-signing-certificates'];
+
+/**
+ * Whether members' root users can be read through sts:AssumeRoot: the caller is the management account and the
+ * Organization has root sessions on (iam:ListOrganizationsFeatures). Asked once per audit, only when a root check
+ * runs; a caller that may not ask keeps the credential report, as before.
+ */
+async function rootSessionsUsable(ctx: Context, caller: AccountIdentity, checks: Check[]): Promise<boolean> {
+  if (caller.organization.role !== 'management' || !checks.some((c) => ROOT_CHECKS.includes(c.id))) return false;
+  try {
+    const features = await rootAccessFeatures(ctx);
+    return 'enabled' in features && features.enabled.includes('RootSessions');
+  } catch (err) {
+    if (isAwsError(err, 'AccessDenied')) return false;
+    throw err;
+  }
+}
+
+/** A root session in a member (the management account's own root is never reached this way). */
+function rootSessionFor(ctx: Context, caller: AccountIdentity, accountId: string): (() => Promise<AwsClients>) | undefined {
+  if (accountId === caller.accountId || accountId === caller.organization.managementAccountId) return undefined;
+  return async () => ctx.clientsFor(await assumeRoot(ctx.clients.sts, accountId, caller.partition, ROOT_TASK.audit), accountId);
 }
 
 /** How `iam-bootstrap init` reaches a member from where the audit runs: --account, and the role when not the default. */

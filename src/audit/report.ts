@@ -67,15 +67,22 @@ export const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'accepted', 'pass',
 
 /** Checks whose fix no API has: only a person signed in as root can make them pass. */
 export const CONSOLE_ONLY_CHECKS = ['root-mfa', 'root-hardware-mfa'];
+/** Checks whose fix needs facts only the account's owner has (its postal address, its teams' inboxes). */
+export const OWNER_ONLY_CHECKS = ['account-contacts'];
 
 /**
- * When every failing check is a console-only root item, the report says so in those words: after `init` this is
- * what is left, and no tool can do it.
+ * When every failing check is a console-only root item (or the contacts only the owner can give), the report says
+ * so in those words: after `init` this is what is left, and no tool can do it.
  */
 export function consoleOnlyNote(doc: AuditDocument): string | undefined {
   const failing = [...new Set(doc.accounts.flatMap((a) => a.checks.filter((c) => c.status === 'fail').map((c) => c.id)))];
-  if (!failing.length || failing.some((id) => !CONSOLE_ONLY_CHECKS.includes(id))) return undefined;
-  return `Only console-only root items fail (${failing.join(', ')}): no API can fix them; sign in as the root user and follow the fix above.`;
+  if (!failing.length || failing.some((id) => !CONSOLE_ONLY_CHECKS.includes(id) && !OWNER_ONLY_CHECKS.includes(id))) return undefined;
+  const root = failing.filter((id) => CONSOLE_ONLY_CHECKS.includes(id));
+  const owner = failing.filter((id) => OWNER_ONLY_CHECKS.includes(id));
+  const contacts = `the account's contacts (${owner.join(', ')}), which are yours to give`;
+  if (!root.length) return `Only ${contacts} fail: follow the fix above.`;
+  const rootItems = `console-only root items (${root.join(', ')}), which no API can fix: sign in as the root user`;
+  return `Only ${rootItems}${owner.length ? `, and ${contacts},` : ''} fail; follow the fix above.`;
 }
 
 /** How an account is named in reports: its id, with its alias and its name in the Organization when known. */

@@ -1,4 +1,5 @@
 /** Runs the selected checks against one account. A check that cannot read what it needs is `error`, never skipped. */
+import type { AwsClients } from '../aws/clients.js';
 import type { Context } from '../context.js';
 import { awsErrorCode, awsFailureReason } from '../errors.js';
 import { listSome, remediationFor, type AuditSettings, type Check, type CheckResult, type CheckStatus, type Finding } from '../checks/types.js';
@@ -29,6 +30,8 @@ export interface RunOptions {
   exceptions?: ExceptionSet;
   /** " --account <id> …": how a fix's init command reaches this account from where the audit runs. */
   target?: string;
+  /** A root session in this account (audit --org with centralized root access): root checks read root itself. */
+  rootSession?: () => Promise<AwsClients>;
 }
 
 export function countStatuses(checks: { status: CheckStatus }[]): StatusCounts {
@@ -53,7 +56,7 @@ export function citationsOf(check: Pick<Check, 'mappings'>, frameworks: readonly
 
 /** `ctx.out`, when given, shows what a long wait is for (one account at a time; --org shows its own progress). */
 export async function auditAccount(ctx: Pick<Context, 'clients' | 'clock'> & Partial<Pick<Context, 'out'>>, account: AccountIdentity, checks: Check[], run: RunOptions): Promise<AccountAudit> {
-  const sources = createAuditSources({ ...ctx, progress: ctx.out ? (text) => ctx.out?.progress(text) : undefined }, account, run.target ?? '');
+  const sources = createAuditSources({ ...ctx, progress: ctx.out ? (text) => ctx.out?.progress(text) : undefined }, account, run.target ?? '', run.rootSession);
   const results = await Promise.all(
     checks.map(async (check): Promise<CheckResult> => {
       const base = {

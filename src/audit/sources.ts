@@ -2,10 +2,10 @@
  * Everything audit reads from one account, each fetched at most once and only when a selected check needs it.
  * Independent reads run concurrently; per-user and per-group reads are bounded.
  */
+import type { FindingSummary } from '@aws-sdk/client-accessanalyzer';
 import type { ServerCertificateMetadata, VirtualMFADevice } from '@aws-sdk/client-iam';
 import { setMaxListeners } from 'node:events';
 import { currentAlias } from '../account/alias.js';
-import type { FindingSummary } from '@aws-sdk/client-accessanalyzer';
 import { activeFindings, externalAccessAnalyzers } from '../account/analyzers.js';
 import { arnsIn, MANAGED_POLICY } from '../account/arns.js';
 import { attachedAwsManagedPolicies, customerPolicyDetails, groupDetails, roleDetails, userDetails, type UserDetail } from '../account/authorization-details.js';
@@ -13,17 +13,17 @@ import { alternateContacts, primaryContact, securityContact, type AlternateConta
 import { fetchCredentialReport, type CredentialReport } from '../account/credential-report.js';
 import type { AccountIdentity } from '../account/identity.js';
 import { accountAssignments, grantsAdministrator, organizationInstance, permissionSetPolicies, permissionSets } from '../account/identity-center.js';
-import { guardrailCoverage, isActiveAccount, organizationAccounts, type GuardrailCoverage } from '../account/organization.js';
-import { rootAccessFeatures } from '../account/organization.js';
+import { guardrailCoverage, isActiveAccount, organizationAccounts, rootAccessFeatures, type GuardrailCoverage } from '../account/organization.js';
 import { currentPasswordPolicy } from '../account/password-policy.js';
 import { policyEntities, serverCertificates, type PolicyEntities } from '../account/policies.js';
 import { allowsEverything, decodePolicyDocument } from '../account/policy-document.js';
 import { enabledRegions } from '../account/regions.js';
 import { readAccountSummary, type AccountSummary } from '../account/root.js';
+import { auditRootUser, type RootUserState } from '../account/root-credentials.js';
 import { hasLoginProfile, userMfaSerials, virtualMfaDevices } from '../account/users.js';
 import { escalationPaths, type PrincipalEscalation } from '../analysis/escalation.js';
 import { buildPrincipalModel, type PrincipalModel } from '../analysis/principals.js';
-import { withAbortSignal } from '../aws/clients.js';
+import { withAbortSignal, type AwsClients } from '../aws/clients.js';
 import type { FixContext } from '../checks/fix.js';
 import type { Context } from '../context.js';
 import { mapConcurrent } from '../lib/concurrency.js';
@@ -123,6 +123,11 @@ export interface AuditSources {
   /** Service control policies per account (management account only). */
   guardrails(): Promise<GuardrailCoverage>;
   /**
+   * The root user read in a root session (audit --org from a management account with root sessions on), or
+   * undefined outside that setup; `unavailable` says why a session that should have worked did not.
+   */
+  rootUser(): Promise<RootUserState | { unavailable: string } | undefined>;
+  /**
    * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
    * running, so that the audit's result is printed with an exact call count and the process exits at once.
    */
@@ -133,6 +138,8 @@ export function createAuditSources(
   outer: Pick<Context, 'clients' | 'clock'> & { progress?: (text: string | undefined) => void },
   account: AccountIdentity,
   target = '',
+  /** Opens a root session in this account (IAMAuditRootUserCredentials), where centralized root access allows one. */
+  rootSession?: () => Promise<AwsClients>,
 ): AuditSources {
   const abandon = new AbortController();
   // Every read in flight listens on this one signal; more than Node's default of 10 is expected, not a leak.
@@ -272,6 +279,16 @@ export function createAuditSources(
       }),
     ),
     guardrails: once(() => guardrailCoverage(ctx)),
+    rootUser: once(async () => {
+      if (!rootSession) return undefined;
+      let clients: AwsClients;
+      try {
+        clients = withAbortSignal(await rootSession(), abandon.signal);
+      } catch (err) {
+        return { unavailable: `sts:AssumeRoot failed: ${(err as Error).message.split('\n')[0]}` };
+      }
+      return auditRootUser(clients);
+    }),
     organizationAccountIds: once(async () => (await organizationAccounts(ctx)).map((a) => a.Id ?? '').filter(Boolean)),
     async close() {
       abandon.abort(new Error('the audit result is known'));

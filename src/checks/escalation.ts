@@ -1,26 +1,7 @@
 /** What an attacker holding one identity would use: escalation to administrator, assuming any role, inline *:*. */
 import type { EscalationFinding } from '../analysis/escalation.js';
-import { evaluate, type CompiledPolicy } from '../analysis/policy-evaluator.js';
+import { evaluate, NARROWING_KEYS, type CompiledPolicy } from '../analysis/policy-evaluator.js';
 import { failWith, pass, type Check } from './types.js';
-
-/**
- * Condition keys AWS documents as narrowing when or from where a request is made, never who may make it: a path
- * behind one of them is still open to whoever holds the identity and meets it (an MFA session, the office network).
- */
-const NARROWING_KEYS = new Set([
-  'aws:multifactorauthpresent',
-  'aws:multifactorauthage',
-  'aws:sourceip',
-  'aws:sourcevpc',
-  'aws:sourcevpce',
-  'aws:requestedregion',
-  'aws:currenttime',
-  'aws:epochtime',
-  'aws:securetransport',
-  'aws:viaawsservice',
-  'aws:calledvia',
-  'iam:passedtoservice',
-]);
 
 /** The last segment of an ARN, for short details: ".../role/deploy" → "role deploy". */
 function shortName(arn: string): string {
@@ -38,11 +19,16 @@ function describe(f: EscalationFinding): string {
   return `${f.path.id} ${f.path.name}${target} (conditional on ${keys.join(', ')}${note})`;
 }
 
-/** Does an Allow in this policy grant the action on every resource (any role of any account, for sts:AssumeRole)? */
-function allowsOnEveryResource(policy: CompiledPolicy, action: string, partition: string): boolean {
-  const probe = { policies: [policy], variables: {} };
-  const a = evaluate(probe, action, `arn:${partition}:iam::111111111111:role/any`);
-  const b = evaluate(probe, action, `arn:${partition}:iam::222222222222:role/other/path`);
+/**
+ * Does a statement of this policy that names STS actions grant sts:AssumeRole on every role (of any account)? A
+ * grant of "*" on "*" is an administrator's, judged by the administrator checks, not a loose AssumeRole.
+ */
+function allowsAssumingAnyRole(policy: CompiledPolicy, partition: string): boolean {
+  const naming = policy.statements.filter((st) => st.action?.patterns.some((p) => p.startsWith('sts:')));
+  if (!naming.length) return false;
+  const probe = { policies: [{ ...policy, statements: naming }], variables: {} };
+  const a = evaluate(probe, 'sts:AssumeRole', `arn:${partition}:iam::111111111111:role/any`);
+  const b = evaluate(probe, 'sts:AssumeRole', `arn:${partition}:iam::222222222222:role/other/path`);
   return a.decision !== 'deny' && b.decision !== 'deny';
 }
 
@@ -81,17 +67,17 @@ export const escalationChecks: Check[] = [
   {
     id: 'assume-any-role',
     title: 'No policy allows assuming any role',
-    passesWhen: 'no customer-managed or inline policy allows `sts:AssumeRole` on every role (`"Resource": "*"`)',
+    passesWhen: 'no customer-managed or inline policy has a statement naming STS actions that allows `sts:AssumeRole` on every role (`"Resource": "*"`); `*` on `*` is left to the administrator checks',
     severity: 'high',
     mappings: {},
     remediation: 'Name the roles in the policy\'s Resource (arn:aws:iam::<account>:role/<name>) instead of "*".',
     async run(s) {
       const model = await s.principalModel();
       const managed = model.customerPolicies
-        .filter((p) => allowsOnEveryResource(p.policy, 'sts:AssumeRole', model.partition))
+        .filter((p) => allowsAssumingAnyRole(p.policy, model.partition))
         .map((p) => ({ resource: p.arn, text: `${p.name}: allows sts:AssumeRole on * (attached ${p.attachments} times)` }));
       const inline = model.inlinePolicies
-        .filter((p) => allowsOnEveryResource(p.policy, 'sts:AssumeRole', model.partition))
+        .filter((p) => allowsAssumingAnyRole(p.policy, model.partition))
         .map((p) => ({ resource: p.holder.arn, text: `${p.holder.kind} ${p.holder.name}, inline ${p.name}: allows sts:AssumeRole on *` }));
       if (!managed.length && !inline.length) return pass('every policy that allows sts:AssumeRole names its roles');
       return failWith([...managed, ...inline]);

@@ -2,6 +2,7 @@
 import { arnsIn } from '../account/arns.js';
 import { daysBetween, isTrue, reportDate } from '../account/credential-report.js';
 import { judgeRoot } from '../account/root.js';
+import { isVirtualMfa, type RootUserState } from '../account/root-credentials.js';
 import type { AuditSources } from '../audit/sources.js';
 import { fail, initFix, pass, type Check } from './types.js';
 
@@ -12,6 +13,22 @@ async function rootState(s: AuditSources) {
   const [summary, report] = await Promise.all([s.summary(), s.credentialReport()]);
   return { summary, root: report.root, ...judgeRoot(summary, report.root) };
 }
+
+/** Said of every verdict read from root itself rather than from the credential report. */
+const FROM_ROOT = ' (read from the root user through sts:AssumeRoot)';
+
+/**
+ * Root itself, where audit --org from the management account opened a root session in this member; undefined
+ * elsewhere. A session that should have opened and did not is said in `fallback`, and the report is used.
+ */
+async function rootUser(s: AuditSources): Promise<{ user?: RootUserState; fallback: string }> {
+  const read = await s.rootUser();
+  if (!read) return { fallback: '' };
+  if ('unavailable' in read) return { fallback: ` (${read.unavailable}; read from the credential report)` };
+  return { user: read, fallback: '' };
+}
+
+const hasCredentials = (u: RootUserState) => u.password || u.accessKeys.some((k) => k.active);
 
 const rootArn = (s: AuditSources) => arnsIn(s.account.partition).accountRoot(s.account.accountId);
 const ROOT_MFA_CONSOLE =
@@ -26,15 +43,20 @@ export const rootChecks: Check[] = [
     mappings: { 'cis-7.0': ['2.5'], 'cis-5.0': ['1.4'], 'cis-3.0': ['1.5'], 'security-hub': ['IAM.9'], ssb: ['ACCT.02'] },
     remediation: ROOT_MFA_CONSOLE,
     async run(s) {
+      const { user, fallback } = await rootUser(s);
+      if (user) {
+        if (!hasCredentials(user)) return pass(`${NO_ROOT_CREDENTIALS}${FROM_ROOT}`);
+        return user.mfaDevices.length ? pass(`root user has MFA${FROM_ROOT}`) : fail(`root user has no MFA${FROM_ROOT}`, [rootArn(s)]);
+      }
       const r = await rootState(s);
-      if (r.noCredentials) return pass(NO_ROOT_CREDENTIALS);
-      if (r.mfa) return pass('root user has MFA');
+      if (r.noCredentials) return pass(`${NO_ROOT_CREDENTIALS}${fallback}`);
+      if (r.mfa) return pass(`root user has MFA${fallback}`);
       // Only when nothing says whether root has a password: the summary's AccountPasswordPresent does, when present.
       const unknown =
         r.summary.AccountPasswordPresent === undefined && r.root?.password_enabled === 'not_supported'
           ? ' (if centralized root access removed root credentials, the report cannot show it here)'
           : '';
-      return fail(`root user has no MFA${unknown}`, [rootArn(s)]);
+      return fail(`root user has no MFA${unknown}${fallback}`, [rootArn(s)]);
     },
   },
   {
@@ -45,6 +67,14 @@ export const rootChecks: Check[] = [
     mappings: { 'cis-7.0': ['2.6'], 'cis-5.0': ['1.5'], 'cis-3.0': ['1.6'], 'security-hub': ['IAM.6'], ssb: ['ACCT.02'] },
     remediation: 'Console only: as root, Security credentials → Assign MFA device → a security key or hardware TOTP token; then remove the virtual device.',
     async run(s) {
+      const { user } = await rootUser(s);
+      if (user) {
+        if (!hasCredentials(user)) return pass(`${NO_ROOT_CREDENTIALS}${FROM_ROOT}`);
+        if (!user.mfaDevices.length) return fail(`root user has no MFA device at all${FROM_ROOT}`, [rootArn(s)]);
+        const virtualDevice = user.mfaDevices.find(isVirtualMfa);
+        if (virtualDevice) return fail(`root uses a virtual MFA device (${virtualDevice})${FROM_ROOT}`, [rootArn(s)]);
+        return pass(`root MFA is a hardware device or security key${FROM_ROOT}`);
+      }
       const r = await rootState(s);
       if (r.noCredentials) return pass(NO_ROOT_CREDENTIALS);
       if (!r.mfa) return fail('root user has no MFA device at all', [rootArn(s)]);
@@ -61,6 +91,12 @@ export const rootChecks: Check[] = [
     mappings: { 'cis-7.0': ['2.4'], 'cis-5.0': ['1.3'], 'cis-3.0': ['1.4'], 'security-hub': ['IAM.4'], ssb: ['ACCT.02'] },
     remediation: 'Console only: sign in as the root user → Security credentials → Access keys → Delete each key.',
     async run(s) {
+      const { user } = await rootUser(s);
+      if (user) {
+        const active = user.accessKeys.filter((k) => k.active).length;
+        if (active) return fail(`root user has ${active} access key${active > 1 ? 's' : ''}${FROM_ROOT}`, [rootArn(s)]);
+        return pass(`root user has no access keys${FROM_ROOT}`);
+      }
       const r = await rootState(s);
       const inReport = [1, 2].filter((n) => isTrue(r.root?.[`access_key_${n}_active`]));
       if (r.accessKeys) {
@@ -78,6 +114,16 @@ export const rootChecks: Check[] = [
     remediation: (fix) =>
       `Administer through IAM Identity Center or an admin user instead (${initFix(fix, '--only admin-group,admin-user,console-access,mfa --admin-user <name>')}); review the root activity in CloudTrail.`,
     async run(s, settings) {
+      const { user, fallback } = await rootUser(s);
+      if (user?.lastUseKnown) {
+        const uses: [string, Date | undefined][] = [['password', user.passwordLastUsed], ...user.accessKeys.map((k): [string, Date | undefined] => [`access key ${k.id}`, k.lastUsed])];
+        const recent = uses
+          .filter(([, when]) => when && daysBetween(when, settings.now) < settings.rootUseDays)
+          .map(([what, when]) => `root ${what} used ${when?.toISOString().slice(0, 10)} (${daysBetween(when as Date, settings.now)} days ago)`);
+        if (recent.length) return fail(`${recent.join('; ')}${FROM_ROOT}`, [rootArn(s)]);
+        return pass(`root not used in the last ${settings.rootUseDays} days${FROM_ROOT}`);
+      }
+      const note = user ? ' (its last use is outside the root session\'s task policy; from the credential report)' : fallback;
       const { root } = await rootState(s);
       const report = await s.credentialReport();
       // Without the row nothing says when root was last used: a silent pass would be a false statement.
@@ -91,8 +137,8 @@ export const rootChecks: Check[] = [
         .filter(([, when]) => when && daysBetween(when, settings.now) < settings.rootUseDays)
         .map(([what, when]) => `root ${what} used ${when?.toISOString().slice(0, 10)} (${daysBetween(when as Date, settings.now)} days ago)`);
       const age = reportAge(report.generatedAt, settings.now);
-      if (recent.length) return fail(`${recent.join('; ')}${age}`, [rootArn(s)]);
-      return pass(`root not used in the last ${settings.rootUseDays} days${age}`);
+      if (recent.length) return fail(`${recent.join('; ')}${age}${note}`, [rootArn(s)]);
+      return pass(`root not used in the last ${settings.rootUseDays} days${age}${note}`);
     },
   },
   {
@@ -103,6 +149,12 @@ export const rootChecks: Check[] = [
     mappings: {},
     remediation: 'Console only: sign in as the root user → Security credentials → X.509 certificates → deactivate and delete each (or, under centralized root access, aws iam delete-signing-certificate in a root session).',
     async run(s) {
+      const { user } = await rootUser(s);
+      if (user) {
+        const certificates = user.signingCertificates.filter((c) => c.active).length;
+        if (certificates) return fail(`root user has ${certificates > 1 ? `${certificates} active signing certificates` : 'an active signing certificate'}${FROM_ROOT}`, [rootArn(s)]);
+        return pass(`root user has no signing certificates${FROM_ROOT}`);
+      }
       const [summary, report] = await Promise.all([s.summary(), s.credentialReport()]);
       const active = [1, 2].filter((n) => isTrue(report.root?.[`cert_${n}_active`]));
       if ((summary.AccountSigningCertificatesPresent ?? 0) > 0 || active.length) {

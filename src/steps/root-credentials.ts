@@ -13,21 +13,16 @@ import {
   DeleteVirtualMFADeviceCommand,
   TagMFADeviceCommand,
 } from '@aws-sdk/client-iam';
-import { AssumeRootCommand } from '@aws-sdk/client-sts';
-import { arnsIn } from '../account/arns.js';
 import { DEACTIVATED_ROOT_MFA_TAG, isVirtualMfa, readRootCredentials, type RootCredentials } from '../account/root-credentials.js';
 import { deleted } from '../aws/absent.js';
+import { assumeRoot, ROOT_TASK, taskPolicyArn } from '../aws/assume-root.js';
 import type { AwsClients } from '../aws/clients.js';
 import { awsFailureReason, RuntimeError, UsageError } from '../errors.js';
 import { plan, type FieldChange, type Step, type StepContext } from './types.js';
 
-export const DELETE_ROOT_TASK = 'IAMDeleteRootUserCredentials';
-export const RECOVER_ROOT_TASK = 'IAMCreateRootUserPassword';
-/** AssumeRoot sessions last at most 15 minutes. */
-const ROOT_SESSION_SECONDS = 900;
-
-/** A root task policy: the AWS managed policy an AssumeRoot session is limited to. */
-export const taskPolicyArn = (partition: string, task: string) => arnsIn(partition).awsManagedPolicy(`root-task/${task}`);
+export const DELETE_ROOT_TASK = ROOT_TASK.deleteCredentials;
+export const RECOVER_ROOT_TASK = ROOT_TASK.createPassword;
+export { taskPolicyArn };
 
 /** The member account this step acts on: the one --account entered, never the caller's own. */
 function memberAccount(ctx: StepContext): string {
@@ -48,15 +43,9 @@ function memberAccount(ctx: StepContext): string {
 /** Clients acting as the member's root user, for the one task AssumeRoot was asked for. */
 export async function rootSession(ctx: StepContext, accountId: string): Promise<AwsClients> {
   const own = ctx.callerClients ?? ctx.clients;
-  let answer;
+  let credentials;
   try {
-    answer = await own.sts.send(
-      new AssumeRootCommand({
-        TargetPrincipal: accountId,
-        TaskPolicyArn: { arn: taskPolicyArn(ctx.account.partition, DELETE_ROOT_TASK) },
-        DurationSeconds: ROOT_SESSION_SECONDS,
-      }),
-    );
+    credentials = await assumeRoot(own.sts, accountId, ctx.account.partition, DELETE_ROOT_TASK);
   } catch (err) {
     throw new RuntimeError(
       `sts:AssumeRoot into account ${accountId} failed: ${awsFailureReason(err)}`,
@@ -65,9 +54,7 @@ export async function rootSession(ctx: StepContext, accountId: string): Promise<
         'sts:AssumeRoot; or a service control policy denies it.',
     );
   }
-  const c = answer.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new RuntimeError(`sts:AssumeRoot returned no credentials for account ${accountId}`);
-  return ctx.clientsFor({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration }, accountId);
+  return ctx.clientsFor(credentials, accountId);
 }
 
 /**

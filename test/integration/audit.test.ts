@@ -128,7 +128,7 @@ describe.skipIf(noMoto)('audit against moto', () => {
     expect(r.doc.accounts.map((a: { accountId: string }) => a.accountId)).toContain(creds.accountId);
     for (const [i, account] of (r.doc.accounts as { error: string | null; checks: Result[] }[]).entries()) {
       expect(account.error).toBeNull();
-      expect(account.checks).toHaveLength(26);
+      expect(account.checks).toHaveLength(36);
       expect(r.statuses(i)['account-alias']).toBe('fail');
     }
     // Only the management account is asked about centralized root access (the test double answers

@@ -361,6 +361,8 @@ describe.skipIf(noMoto)('audit absorbs throttling', () => {
     const creds = await freshAccount();
     const iam = iamFor(creds);
     for (let i = 0; i < 10; i++) await iam.send(new CreateUserCommand({ UserName: `t-${i}` }));
+    // Analyzers, so that public-access-findings reads findings (without one it is an error by design).
+    expect((await runCli(['init', '--yes', '--only', 'access-analyzer', '--endpoint-url', motoUrl], { env: cliEnv(creds) })).code).toBe(0);
     const clean = await runCli(['audit', '--json', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
     proxy = await startFaultProxy(motoUrl);
     proxy.add({ operation: '*', fault: 'throttle', probability: 0.3, times: Infinity });

@@ -102,6 +102,20 @@ export interface Scenario {
   alternateContacts?: Partial<Record<'BILLING' | 'OPERATIONS', { email: string; name: string; phone: string; title: string }>>;
   /** ACTIVE Access Analyzer findings by region. */
   findings?: Record<string, { resource: string; resourceType: string; isPublic?: boolean; principal?: Record<string, string> }[]>;
+  /** A member's root user as a root session (sts:AssumeRoot) reads it. */
+  rootUser?: {
+    password: boolean;
+    passwordLastUsed?: string;
+    accessKeys?: { id: string; lastUsed?: string }[];
+    certificates?: string[];
+    mfaDevices?: string[];
+    /** GetUser and GetAccessKeyLastUsed are outside the task policy. */
+    lastUseDenied?: boolean;
+  };
+  /** These clients are a root session's: IAM calls without a UserName answer for rootUser. */
+  rootSession?: boolean;
+  /** sts:AssumeRoot is refused (e.g. by a service control policy). */
+  assumeRootDenied?: boolean;
   /** The Organization's tree as the management account reads it. */
   guardrails?: {
     scpEnabled: boolean;
@@ -229,12 +243,33 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       ? [{ SerialNumber: `arn:${partition}:iam::${accountId}:mfa/root-account-mfa-device`, User: { Arn: `arn:${partition}:iam::${accountId}:root` } }]
       : [],
   }));
+  const rootUser = sc.rootSession ? (sc.rootUser ?? { password: false }) : undefined;
+  const deniedInRootSession = (op: string) => {
+    if (rootUser?.lastUseDenied) throw Object.assign(awsError('AccessDenied', `not authorized to perform iam:${op} (root task policy)`, 403), { $awsCall: `iam:${op}` });
+  };
+  answer(iam.GetUserCommand, 'GetUser', () => {
+    deniedInRootSession('GetUser');
+    return { User: { UserName: 'root', UserId: accountId, Arn: `arn:${partition}:iam::${accountId}:root`, Path: '/', CreateDate: NOW, ...(rootUser?.passwordLastUsed ? { PasswordLastUsed: new Date(rootUser.passwordLastUsed) } : {}) } };
+  });
+  answer(iam.GetAccessKeyLastUsedCommand, 'GetAccessKeyLastUsed', (i: iam.GetAccessKeyLastUsedRequest) => {
+    deniedInRootSession('GetAccessKeyLastUsed');
+    const used = rootUser?.accessKeys?.find((k) => k.id === i.AccessKeyId)?.lastUsed;
+    return { UserName: 'root', AccessKeyLastUsed: used ? { LastUsedDate: new Date(used), ServiceName: 's3', Region: 'us-east-1' } : { ServiceName: 'N/A', Region: 'N/A' } };
+  });
+  answer(iam.ListAccessKeysCommand, 'ListAccessKeys', () => ({ AccessKeyMetadata: (rootUser?.accessKeys ?? []).map((k) => ({ AccessKeyId: k.id, Status: 'Active', UserName: 'root' })) }));
+  answer(iam.ListSigningCertificatesCommand, 'ListSigningCertificates', () => ({
+    Certificates: (rootUser?.certificates ?? []).map((CertificateId) => ({ CertificateId, Status: 'Active', UserName: 'root', CertificateBody: 'x' })),
+  }));
   answer(iam.GetLoginProfileCommand, 'GetLoginProfile', (i: iam.GetLoginProfileRequest) => {
+    if (rootUser && !i.UserName) {
+      if (!rootUser.password) throw new iam.NoSuchEntityException({ message: 'no login profile', $metadata: {} });
+      return { LoginProfile: { UserName: 'root', CreateDate: NOW } };
+    }
     if (!sc.loginProfiles?.includes(i.UserName ?? '')) throw new iam.NoSuchEntityException({ message: 'no login profile', $metadata: {} });
     return { LoginProfile: { UserName: i.UserName, CreateDate: NOW } };
   });
   answer(iam.ListMFADevicesCommand, 'ListMFADevices', (i: iam.ListMFADevicesRequest) => ({
-    MFADevices: (sc.mfaDevices?.[i.UserName ?? ''] ?? []).map((SerialNumber) => ({ SerialNumber, UserName: i.UserName, EnableDate: NOW })),
+    MFADevices: (rootUser && !i.UserName ? (rootUser.mfaDevices ?? []) : (sc.mfaDevices?.[i.UserName ?? ''] ?? [])).map((SerialNumber) => ({ SerialNumber, UserName: i.UserName, EnableDate: NOW })),
   }));
   answer(iam.ListEntitiesForPolicyCommand, 'ListEntitiesForPolicy', (i: iam.ListEntitiesForPolicyRequest) => {
     if (i.PolicyArn?.endsWith('/AWSCloudShellFullAccess')) {
@@ -358,6 +393,12 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
     // The access key id tells the test's clientsFor which member account these credentials belong to.
     return { Credentials: { AccessKeyId: `ASIA${target}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date() } };
   });
+  stsMock.on(sts.AssumeRootCommand).callsFake(async (i: sts.AssumeRootRequest) => {
+    sent.push('AssumeRoot');
+    requests.push({ operation: 'AssumeRoot', input: i });
+    if (sc.assumeRootDenied) throw Object.assign(awsError('AccessDenied', 'explicitly denied by a service control policy', 403), { $awsCall: 'sts:AssumeRoot' });
+    return { Credentials: { AccessKeyId: `ROOT${i.TargetPrincipal}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(NOW.getTime() + 900_000) } };
+  });
   const orgMock = mockClient(clients.organizations);
   orgMock.on(org.DescribeOrganizationCommand).callsFake(async () => {
     sent.push('DescribeOrganization');
@@ -423,15 +464,20 @@ export function auditContext(sc: Scenario, json = false, members: Record<string,
   const { clients, sent, requests } = auditClients(sc);
   /** Operations each member account's clients were sent. */
   const memberCalls: Record<string, string[]> = {};
+  /** Operations each member's root session was sent. */
+  const rootSessionCalls: Record<string, string[]> = {};
   const captured = captureOutput(json);
   const clock = new FakeClock(NOW);
   const ctx: Context = {
     clients,
-    clientsFor: (_credentials, id) => {
+    clientsFor: (credentials, id) => {
       const member = members[id];
       if (!member) throw new Error(`no member scenario for ${id}`);
-      const m = auditClients({ ...member, accountId: id });
-      memberCalls[id] = m.sent;
+      // AssumeRoot's credentials (ROOT<id>) make a root session's clients; AssumeRole's the member's own.
+      const asRoot = typeof credentials === 'object' && 'accessKeyId' in credentials && credentials.accessKeyId.startsWith('ROOT');
+      const m = auditClients({ ...member, accountId: id, rootSession: asRoot });
+      if (asRoot) rootSessionCalls[id] = m.sent;
+      else memberCalls[id] = m.sent;
       return m.clients;
     },
     awsCallCount: () => sent.length,
@@ -443,7 +489,7 @@ export function auditContext(sc: Scenario, json = false, members: Record<string,
     secrets: new SecretRegistry(),
     onStopSignal: () => () => undefined,
   };
-  return { ctx, sent, requests, memberCalls, clock, ...captured };
+  return { ctx, sent, requests, memberCalls, rootSessionCalls, clock, ...captured };
 }
 
 /** A well-secured account: the baseline every check passes on. */

@@ -12,7 +12,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 /** Operations only made in a root session (sts:AssumeRoot), where AWS's task policy grants them. */
-const ROOT_SESSION_ONLY = ['iam:DeleteLoginProfile', 'iam:ListSigningCertificates', 'iam:DeleteSigningCertificate', 'iam:DeactivateMFADevice'];
+const ROOT_SESSION_ONLY = ['iam:GetAccessKeyLastUsed', 'iam:DeleteLoginProfile', 'iam:ListSigningCertificates', 'iam:DeleteSigningCertificate', 'iam:DeactivateMFADevice'];
 
 const CLIENT_PREFIX: Record<string, string> = {
   'client-iam': 'iam',

@@ -77,6 +77,9 @@ const REST_OPERATIONS: [RegExp, string][] = [
   [/^POST \/listRegions/, 'ListRegions'],
   [/^POST \/getAlternateContact/, 'GetAlternateContact'],
   [/^POST \/putAlternateContact/, 'PutAlternateContact'],
+  [/^POST \/getContactInformation/, 'GetContactInformation'],
+  [/^POST \/putContactInformation/, 'PutContactInformation'],
+  [/^POST \/finding(\?|$)/, 'ListFindings'],
   [/^GET \/analyzer(\?|$)/, 'ListAnalyzers'],
   [/^PUT \/analyzer(\?|$)/, 'CreateAnalyzer'],
 ];

@@ -109,7 +109,12 @@ describe('policy evaluator', () => {
     expect(isAdministrator(principal([doc(allow('*', role('x')))]))).toBe(false);
     expect(isAdministrator(principal([doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })]))).toBe(false);
     expect(isAdministrator(principal([doc(allow('*')), doc(deny('iam:DeleteUser'))]))).toBe(false);
-    expect(isAdministrator(principal([doc(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))]))).toBe(false);
+    // A condition on who or what (a tag) is not administrator access; one on when (MFA) is, as is MFA enforcement.
+    expect(isAdministrator(principal([doc(allow('*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': 'ops' } } }))]))).toBe(false);
+    expect(isAdministrator(principal([doc(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))]))).toBe(true);
+    const enforceMfa = deny('*', '*', { Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } });
+    expect(isAdministrator(principal([doc(allow('*')), doc(enforceMfa)]))).toBe(true);
+    expect(isAdministrator(principal([doc(allow('*')), doc(deny('iam:*', '*', { Condition: { StringNotEquals: { 'aws:PrincipalTag/role': 'admin' } } }))]))).toBe(false);
     // Every service listed one by one is as much an administrator as "*": expansion against the shipped action list.
     const everyService = Object.keys(SERVICE_ACTIONS).map((s) => `${s}:*`);
     expect(isAdministrator(principal([doc(allow(everyService.slice(0, 200))), doc(allow(everyService.slice(200)))]))).toBe(true);

@@ -188,3 +188,50 @@ describe('sessions that are short, or whose clock is off', () => {
     expect(assumed).toBe(0);
   });
 });
+
+describe('audit --org under centralized root access (root sessions on)', () => {
+  const withSessions = { ...management, orgFeatures: ['RootCredentialsManagement', 'RootSessions'], unassumable: [] };
+  const ROOT_CHECKS = ['root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'root-signing-certificates'];
+  const run = async (member: Scenario, owner: Scenario = withSessions) => {
+    const { ctx, requests, rootSessionCalls, memberCalls } = auditContext(owner, true, { '222222222222': member });
+    const { doc } = await runAudit(ctx, parseAuditFlags({ org: true, format: 'json', accounts: '222222222222', check: ROOT_CHECKS }, false));
+    const checks = Object.fromEntries(doc.accounts[0]!.checks.map((c) => [c.id, c]));
+    return { checks, requests, rootSessionCalls, memberCalls };
+  };
+
+  it("decides the member's root checks from root itself, through AssumeRoot with the audit task policy", async () => {
+    // The member's credential report says nothing is wrong: the root session's answer is what counts.
+    const { checks, requests, rootSessionCalls } = await run({
+      ...SECURE,
+      rootUser: { password: true, passwordLastUsed: '2026-05-31T08:00:00Z', accessKeys: [{ id: 'AKIAROOT', lastUsed: '2026-05-01T00:00:00Z' }], certificates: ['CERT1'], mfaDevices: ['arn:aws:iam::222222222222:mfa/root'] },
+    });
+    expect(requests.filter((r) => r.operation === 'AssumeRoot').map((r) => r.input)).toEqual([
+      { TargetPrincipal: '222222222222', TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' }, DurationSeconds: 900 },
+    ]);
+    const from = ' (read from the root user through sts:AssumeRoot)';
+    expect(checks['root-mfa']).toMatchObject({ status: 'pass', detail: `root user has MFA${from}` });
+    expect(checks['root-hardware-mfa']).toMatchObject({ status: 'fail', detail: `root uses a virtual MFA device (arn:aws:iam::222222222222:mfa/root)${from}` });
+    expect(checks['root-access-keys']).toMatchObject({ status: 'fail', detail: `root user has 1 access key${from}` });
+    expect(checks['root-recent-use']).toMatchObject({ status: 'fail', detail: `root password used 2026-05-31 (1 days ago)${from}` });
+    expect(checks['root-signing-certificates']).toMatchObject({ status: 'fail', detail: `root user has an active signing certificate${from}` });
+    // Read-only: the session only reads.
+    expect(rootSessionCalls['222222222222']?.filter((op) => !/^(Get|List)/.test(op))).toEqual([]);
+  });
+
+  it('a root without credentials passes; its last use outside the task policy falls back to the report, saying so', async () => {
+    const { checks } = await run({ ...SECURE, rootUser: { password: false, lastUseDenied: true } });
+    expect(checks['root-mfa']).toMatchObject({ status: 'pass', detail: 'root has no password and no access keys: no credentials to protect (read from the root user through sts:AssumeRoot)' });
+    expect(checks['root-recent-use']).toMatchObject({ status: 'pass', detail: expect.stringMatching(/its last use is outside the root session's task policy; from the credential report\)$/) });
+  });
+
+  it('AssumeRoot refused: the credential report decides, and the detail says why', async () => {
+    const { checks } = await run(SECURE, { ...withSessions, assumeRootDenied: true });
+    expect(checks['root-mfa']).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^root user has MFA \(sts:AssumeRoot failed: .*; read from the credential report\)$/) });
+  });
+
+  it('without root sessions, nothing changes: no AssumeRoot, the report decides', async () => {
+    const { checks, requests } = await run(SECURE, { ...management, unassumable: [] });
+    expect(requests.some((r) => r.operation === 'AssumeRoot')).toBe(false);
+    expect(checks['root-mfa']).toMatchObject({ status: 'pass', detail: 'root user has MFA' });
+  });
+});
