@@ -49,6 +49,8 @@ export interface CompiledPolicy {
   /** A name for details: "AdministratorAccess", "inline alice/deploy". */
   name: string;
   statements: CompiledStatement[];
+  /** Cache: action → whether some Allow statement of this policy names it (shared by every holder of the policy). */
+  namesAction?: Map<string, boolean>;
 }
 
 /** The policy variables a principal decides: aws:username for a user, and the account. Lower-case keys. */
@@ -316,6 +318,9 @@ export const NARROWING_KEYS = new Set([
   'iam:passedtoservice',
 ]);
 
+/** A few actions of unrelated services: any principal without all of them is no administrator. */
+const SENTINELS = ['iam:CreateUser', 'iam:AttachRolePolicy', 'ec2:RunInstances', 's3:PutBucketPolicy', 'kms:ScheduleKeyDeletion', 'organizations:LeaveOrganization'];
+
 /** Does the statement's condition only narrow when or from where (or is there none)? */
 const onlyNarrows = (st: CompiledStatement) => !st.unknownVariables && st.conditions.every((k) => NARROWING_KEYS.has(k.toLowerCase()));
 
@@ -347,13 +352,28 @@ function coversEveryAction(policies: CompiledPolicy[]): boolean {
  * still make it one.
  */
 export function isAdministrator(principal: PrincipalPolicies): boolean {
+  // Cheap first: an administrator can at least do these, whatever else; most principals cannot, and stop here.
+  if (!SENTINELS.every((a) => mayAllow(principal, a))) return false;
   const sets = [principal.policies, ...(principal.boundary ? [[principal.boundary]] : [])];
   const takesAway = (p: CompiledPolicy) => p.statements.some((st) => st.effect === 'Deny' && !(st.conditions.length && onlyNarrows(st)));
   if (sets.flat().some(takesAway)) return false;
   return sets.every(coversEveryAction);
 }
 
-/** Does some Allow statement in the policies mention the action at all? A cheap filter before resource-level work. */
+function policyNamesAction(policy: CompiledPolicy, action: string): boolean {
+  policy.namesAction ??= new Map();
+  let named = policy.namesAction.get(action);
+  if (named === undefined) {
+    named = policy.statements.some((st) => st.effect === 'Allow' && actionApplies(st, action));
+    policy.namesAction.set(action, named);
+  }
+  return named;
+}
+
+/**
+ * Does some Allow statement in the policies mention the action at all? A cheap filter before resource-level work,
+ * remembered per policy: a managed policy held by thousands is asked once per action.
+ */
 export function mayAllow(principal: PrincipalPolicies, action: string): boolean {
-  return principal.policies.some((p) => p.statements.some((st) => st.effect === 'Allow' && actionApplies(st, action)));
+  return principal.policies.some((p) => policyNamesAction(p, action));
 }
