@@ -22,16 +22,16 @@ export async function securityContact(ctx: { clients: AwsClients }): Promise<Sec
 export const ALTERNATE_CONTACT_TYPES = ['BILLING', 'OPERATIONS', 'SECURITY'] as const;
 export type AlternateContactType = (typeof ALTERNATE_CONTACT_TYPES)[number];
 
-/** Each alternate contact, or undefined where none is set. */
-export async function alternateContacts(ctx: { clients: AwsClients }): Promise<Record<AlternateContactType, SecurityContact | undefined>> {
+/** The alternate contacts of these types, or undefined where none is set. */
+export async function alternateContacts<T extends AlternateContactType>(ctx: { clients: AwsClients }, types: readonly T[]): Promise<Record<T, SecurityContact | undefined>> {
   const read = await Promise.all(
-    ALTERNATE_CONTACT_TYPES.map(async (type) => {
+    types.map(async (type) => {
       const answer = await unlessAbsent(ctx.clients.account.send(new GetAlternateContactCommand({ AlternateContactType: type })), ['ResourceNotFound']);
       const c = answer?.AlternateContact;
-      return c ? { email: c.EmailAddress ?? '', name: c.Name ?? '', phone: c.PhoneNumber ?? '', title: c.Title ?? '' } : undefined;
+      return [type, c ? { email: c.EmailAddress ?? '', name: c.Name ?? '', phone: c.PhoneNumber ?? '', title: c.Title ?? '' } : undefined] as const;
     }),
   );
-  return { BILLING: read[0], OPERATIONS: read[1], SECURITY: read[2] };
+  return Object.fromEntries(read) as Record<T, SecurityContact | undefined>;
 }
 
 /** The fields of the primary contact the Account Management API requires; the check names any that are empty. */

@@ -203,6 +203,8 @@ export function createAuditSources(
     return mapConcurrent(regions, REGION_CONCURRENCY, async (region) => ({ region, analyzers: await externalAccessAnalyzers(ctx, region) }));
   });
 
+  const securityContactOnce = once(() => securityContact(ctx));
+
   const credentialReport = once(() => fetchCredentialReport(ctx, abandon.signal, outer.progress));
   const entitiesByPolicy = new Map<string, () => Promise<PolicyEntities>>();
 
@@ -243,7 +245,7 @@ export function createAuditSources(
         return { name, arn: u.Arn ?? '', hasPassword, mfa: mfa.length > 0 };
       });
     }),
-    securityContact: once(() => securityContact(ctx)),
+    securityContact: securityContactOnce,
     analyzerCoverage: once(async () => (await analyzersByRegion()).map(({ region, analyzers }) => ({ region, active: analyzers.some((a) => a.status === 'ACTIVE') }))),
     policyEntities: (policyArn) => {
       let loaded = entitiesByPolicy.get(policyArn);
@@ -271,7 +273,11 @@ export function createAuditSources(
     principalModel,
     escalation: once(async () => escalationPaths(await principalModel())),
     primaryContact: once(() => primaryContact(ctx)),
-    alternateContacts: once(() => alternateContacts(ctx)),
+    // SECURITY is the security-contact check's read: asked once whichever check asks first.
+    alternateContacts: once(async () => {
+      const [others, security] = await Promise.all([alternateContacts(ctx, ['BILLING', 'OPERATIONS'] as const), securityContactOnce()]);
+      return { ...others, SECURITY: security };
+    }),
     accessFindings: once(async () =>
       mapConcurrent(await analyzersByRegion(), REGION_CONCURRENCY, async ({ region, analyzers }) => {
         const analyzer = analyzers.find((a) => a.status === 'ACTIVE');

@@ -57,9 +57,9 @@ export const escalationChecks: Check[] = [
         found.map(({ principal, findings }) => {
           const definite = findings.filter((f) => f.decision === 'allow');
           const shown = [...definite, ...findings.filter((f) => f.decision !== 'allow')];
-          const more = shown.length > 3 ? `; and ${shown.length - 3} more path(s)` : '';
+          const more = shown.length > 3 ? `, and ${shown.length - 3} more path(s)` : '';
           const how = definite.length ? 'can become an administrator' : 'may become an administrator (every path is conditional)';
-          return { resource: principal.arn, text: `${principal.kind} ${principal.name} ${how}: ${shown.slice(0, 3).map(describe).join('; ')}${more}` };
+          return { resource: principal.arn, text: `${principal.kind} ${principal.name} ${how}: ${shown.slice(0, 3).map(describe).join(', ')}${more}` };
         }),
       );
     },

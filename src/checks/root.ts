@@ -4,7 +4,7 @@ import { daysBetween, isTrue, reportDate } from '../account/credential-report.js
 import { judgeRoot } from '../account/root.js';
 import { isVirtualMfa, type RootUserState } from '../account/root-credentials.js';
 import type { AuditSources } from '../audit/sources.js';
-import { fail, initFix, pass, type Check } from './types.js';
+import { fail, initFix, pass, type AuditSettings, type Check } from './types.js';
 
 const NO_ROOT_CREDENTIALS = 'root has no password and no access keys: no credentials to protect';
 
@@ -29,6 +29,13 @@ async function rootUser(s: AuditSources): Promise<{ user?: RootUserState; fallba
 }
 
 const hasCredentials = (u: RootUserState) => u.password || u.accessKeys.some((k) => k.active);
+
+/** "root password used 2026-05-31 (1 days ago)" for each use within --root-use-days. */
+function recentUses(uses: readonly (readonly [string, Date | undefined])[], settings: AuditSettings): string[] {
+  return uses
+    .filter(([, when]) => when && daysBetween(when, settings.now) < settings.rootUseDays)
+    .map(([what, when]) => `root ${what} used ${when?.toISOString().slice(0, 10)} (${daysBetween(when as Date, settings.now)} days ago)`);
+}
 
 const rootArn = (s: AuditSources) => arnsIn(s.account.partition).accountRoot(s.account.accountId);
 const ROOT_MFA_CONSOLE =
@@ -67,7 +74,7 @@ export const rootChecks: Check[] = [
     mappings: { 'cis-7.0': ['2.6'], 'cis-5.0': ['1.5'], 'cis-3.0': ['1.6'], 'security-hub': ['IAM.6'], ssb: ['ACCT.02'] },
     remediation: 'Console only: as root, Security credentials → Assign MFA device → a security key or hardware TOTP token; then remove the virtual device.',
     async run(s) {
-      const { user } = await rootUser(s);
+      const { user, fallback } = await rootUser(s);
       if (user) {
         if (!hasCredentials(user)) return pass(`${NO_ROOT_CREDENTIALS}${FROM_ROOT}`);
         if (!user.mfaDevices.length) return fail(`root user has no MFA device at all${FROM_ROOT}`, [rootArn(s)]);
@@ -76,11 +83,11 @@ export const rootChecks: Check[] = [
         return pass(`root MFA is a hardware device or security key${FROM_ROOT}`);
       }
       const r = await rootState(s);
-      if (r.noCredentials) return pass(NO_ROOT_CREDENTIALS);
-      if (!r.mfa) return fail('root user has no MFA device at all', [rootArn(s)]);
+      if (r.noCredentials) return pass(`${NO_ROOT_CREDENTIALS}${fallback}`);
+      if (!r.mfa) return fail(`root user has no MFA device at all${fallback}`, [rootArn(s)]);
       const virtual = (await s.assignedVirtualMfa()).find((d) => d.User?.Arn?.endsWith(':root') || d.SerialNumber?.endsWith(':mfa/root-account-mfa-device'));
-      if (virtual) return fail(`root uses a virtual MFA device (${virtual.SerialNumber})`, [rootArn(s)]);
-      return pass('root MFA is a hardware device or security key');
+      if (virtual) return fail(`root uses a virtual MFA device (${virtual.SerialNumber})${fallback}`, [rootArn(s)]);
+      return pass(`root MFA is a hardware device or security key${fallback}`);
     },
   },
   {
@@ -91,7 +98,7 @@ export const rootChecks: Check[] = [
     mappings: { 'cis-7.0': ['2.4'], 'cis-5.0': ['1.3'], 'cis-3.0': ['1.4'], 'security-hub': ['IAM.4'], ssb: ['ACCT.02'] },
     remediation: 'Console only: sign in as the root user → Security credentials → Access keys → Delete each key.',
     async run(s) {
-      const { user } = await rootUser(s);
+      const { user, fallback } = await rootUser(s);
       if (user) {
         const active = user.accessKeys.filter((k) => k.active).length;
         if (active) return fail(`root user has ${active} access key${active > 1 ? 's' : ''}${FROM_ROOT}`, [rootArn(s)]);
@@ -100,9 +107,9 @@ export const rootChecks: Check[] = [
       const r = await rootState(s);
       const inReport = [1, 2].filter((n) => isTrue(r.root?.[`access_key_${n}_active`]));
       if (r.accessKeys) {
-        return fail(`root user has ${inReport.length || 'at least one'} access key${inReport.length > 1 ? 's' : ''}`, [rootArn(s)]);
+        return fail(`root user has ${inReport.length || 'at least one'} access key${inReport.length > 1 ? 's' : ''}${fallback}`, [rootArn(s)]);
       }
-      return pass('root user has no access keys');
+      return pass(`root user has no access keys${fallback}`);
     },
   },
   {
@@ -116,10 +123,7 @@ export const rootChecks: Check[] = [
     async run(s, settings) {
       const { user, fallback } = await rootUser(s);
       if (user?.lastUseKnown) {
-        const uses: [string, Date | undefined][] = [['password', user.passwordLastUsed], ...user.accessKeys.map((k): [string, Date | undefined] => [`access key ${k.id}`, k.lastUsed])];
-        const recent = uses
-          .filter(([, when]) => when && daysBetween(when, settings.now) < settings.rootUseDays)
-          .map(([what, when]) => `root ${what} used ${when?.toISOString().slice(0, 10)} (${daysBetween(when as Date, settings.now)} days ago)`);
+        const recent = recentUses([['password', user.passwordLastUsed], ...user.accessKeys.map((k) => [`access key ${k.id}`, k.lastUsed] as const)], settings);
         if (recent.length) return fail(`${recent.join('; ')}${FROM_ROOT}`, [rootArn(s)]);
         return pass(`root not used in the last ${settings.rootUseDays} days${FROM_ROOT}`);
       }
@@ -133,9 +137,7 @@ export const rootChecks: Check[] = [
         ['access key 1', reportDate(root?.access_key_1_last_used_date)],
         ['access key 2', reportDate(root?.access_key_2_last_used_date)],
       ] as const;
-      const recent = uses
-        .filter(([, when]) => when && daysBetween(when, settings.now) < settings.rootUseDays)
-        .map(([what, when]) => `root ${what} used ${when?.toISOString().slice(0, 10)} (${daysBetween(when as Date, settings.now)} days ago)`);
+      const recent = recentUses(uses, settings);
       const age = reportAge(report.generatedAt, settings.now);
       if (recent.length) return fail(`${recent.join('; ')}${age}${note}`, [rootArn(s)]);
       return pass(`root not used in the last ${settings.rootUseDays} days${age}${note}`);
@@ -149,7 +151,7 @@ export const rootChecks: Check[] = [
     mappings: {},
     remediation: 'Console only: sign in as the root user → Security credentials → X.509 certificates → deactivate and delete each (or, under centralized root access, aws iam delete-signing-certificate in a root session).',
     async run(s) {
-      const { user } = await rootUser(s);
+      const { user, fallback } = await rootUser(s);
       if (user) {
         const certificates = user.signingCertificates.filter((c) => c.active).length;
         if (certificates) return fail(`root user has ${certificates > 1 ? `${certificates} active signing certificates` : 'an active signing certificate'}${FROM_ROOT}`, [rootArn(s)]);
@@ -158,9 +160,9 @@ export const rootChecks: Check[] = [
       const [summary, report] = await Promise.all([s.summary(), s.credentialReport()]);
       const active = [1, 2].filter((n) => isTrue(report.root?.[`cert_${n}_active`]));
       if ((summary.AccountSigningCertificatesPresent ?? 0) > 0 || active.length) {
-        return fail(`root user has ${active.length > 1 ? 'two active signing certificates' : 'an active signing certificate'}`, [rootArn(s)]);
+        return fail(`root user has ${active.length > 1 ? 'two active signing certificates' : 'an active signing certificate'}${fallback}`, [rootArn(s)]);
       }
-      return pass('root user has no signing certificates');
+      return pass(`root user has no signing certificates${fallback}`);
     },
   },
 ];

@@ -227,6 +227,7 @@ describe('audit --org under centralized root access (root sessions on)', () => {
   it('AssumeRoot refused: the credential report decides, and the detail says why', async () => {
     const { checks } = await run(SECURE, { ...withSessions, assumeRootDenied: true });
     expect(checks['root-mfa']).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^root user has MFA \(sts:AssumeRoot failed: .*; read from the credential report\)$/) });
+    for (const id of ROOT_CHECKS) expect(checks[id]?.detail, id).toMatch(/\(sts:AssumeRoot failed: .*explicitly denied by a service control policy.*; read from the credential report\)$/);
   });
 
   it('without root sessions, nothing changes: no AssumeRoot, the report decides', async () => {

@@ -46,6 +46,12 @@ describe('privilege-escalation', () => {
     expect(r.detail).not.toMatch(/scoped-dev|alice/);
   });
 
+  it('shows three paths of a principal that has many, then how many more', async () => {
+    const r = await check('privilege-escalation', { ...SECURE, users: [...SECURE.users!, { name: 'iam-admin', attached: ['arn:aws:iam::aws:policy/IAMFullAccess'] }] });
+    // No customer policy is attached to it, so no iam-001; the administrator alice is the target of the others.
+    expect(r.detail).toBe('user iam-admin can become an administrator: iam-002 iam:CreateAccessKey on user alice, iam-004 iam:CreateLoginProfile on user alice, iam-006 iam:UpdateLoginProfile on user alice, and 7 more path(s)');
+  });
+
   it('passes when nobody but administrators holds a path, counting who was judged', async () => {
     const r = await check('privilege-escalation', SECURE);
     expect(r).toMatchObject({ status: 'pass', detail: 'no path to administrator access among 1 user(s) and 1 role(s) (1 already administrators)' });
