@@ -20,7 +20,7 @@ export interface Principal {
   name: string;
   arn: string;
   permissions: PrincipalPolicies;
-  /** Every action on every resource, nothing denied (see isAdministrator). */
+  /** Administrator access as isAdministrator decides it: every action on every resource, nothing taken away. */
   admin: boolean;
   /** Managed policies attached to it, and for a user to its groups. */
   attachedPolicyArns: string[];
@@ -53,9 +53,6 @@ export interface PrincipalModel {
   inlinePolicies: { holder: Principal; name: string; policy: CompiledPolicy }[];
   /** Customer managed policy ARN → the principals it is attached to (ARNs). */
   customerPolicyHolders: Map<string, string[]>;
-  /** Managed policies with a document that makes whoever holds it an administrator. */
-  adminPolicyArns: Set<string>;
-  byArn: Map<string, Principal>;
 }
 
 const SERVICE_LINKED_PATH = '/aws-service-role/';
@@ -149,9 +146,7 @@ export function buildPrincipalModel(details: AuthorizationDetails, accountId: st
       customerPolicyHolders.set(a.PolicyArn, holders);
     }
   }
-  const adminPolicyArns = new Set([...managed].filter(([, p]) => isAdministrator({ policies: [p], variables: {} })).map(([arn]) => arn));
-  const byArn = new Map<string, Principal>([...users, ...groups, ...roles].map((p) => [p.arn, p]));
-  return { accountId, partition, users, groups, roles, customerPolicies, inlinePolicies, customerPolicyHolders, adminPolicyArns, byArn };
+  return { accountId, partition, users, groups, roles, customerPolicies, inlinePolicies, customerPolicyHolders };
 }
 
 export interface TrustStatement {
