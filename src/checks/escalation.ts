@@ -1,4 +1,5 @@
 /** What an attacker holding one identity would use: escalation to administrator, assuming any role, inline *:*. */
+import { arnsIn } from '../account/arns.js';
 import type { EscalationFinding } from '../analysis/escalation.js';
 import { evaluate, NARROWING_KEYS, type CompiledPolicy } from '../analysis/policy-evaluator.js';
 import { failWith, pass, type Check } from './types.js';
@@ -70,7 +71,7 @@ export const escalationChecks: Check[] = [
     passesWhen: 'no customer-managed or inline policy has a statement naming STS actions that allows `sts:AssumeRole` on every role (`"Resource": "*"`); `*` on `*` is left to the administrator checks',
     severity: 'high',
     mappings: {},
-    remediation: 'Name the roles in the policy\'s Resource (arn:aws:iam::<account>:role/<name>) instead of "*".',
+    remediation: (fix) => `Name the roles in the policy's Resource (${arnsIn(fix.partition).role(fix.accountId, '<name>')}) instead of "*".`,
     async run(s) {
       const model = await s.principalModel();
       const managed = model.customerPolicies
