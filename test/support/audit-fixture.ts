@@ -163,25 +163,23 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
       let client = analyzerClients.get(region);
       if (!client) {
         client = new analyzer.AccessAnalyzerClient({ region });
-        mockClient(client)
-          .on(analyzer.ListAnalyzersCommand)
-          .callsFake(async (input) => {
-            sent.push('ListAnalyzers');
-            requests.push({ operation: 'ListAnalyzers', input });
-            if (sc.denied?.includes('ListAnalyzers')) {
-              throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: `access-analyzer(${region}):ListAnalyzers` });
+        const mock = mockClient(client);
+        // Each operation is recorded, and answers AccessDenied when the scenario denies it, as the others do.
+        const answerIn = <I, O>(Command: new (...args: never[]) => unknown, op: string, fn: (input: I) => O) =>
+          mock.on(Command as never).callsFake(async (input: I) => {
+            sent.push(op);
+            requests.push({ operation: op, input });
+            if (sc.denied?.includes(op)) {
+              throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: `access-analyzer(${region}):${op}` });
             }
-            return { analyzers: (sc.analyzers?.[region] ?? []).map((a) => ({ ...a, arn: `arn:${partition}:access-analyzer:${region}:${accountId}:analyzer/${a.name}`, createdAt: NOW })) };
-          })
-          .on(analyzer.ListFindingsCommand)
-          .callsFake(async (input) => {
-            sent.push('ListFindings');
-            requests.push({ operation: 'ListFindings', input });
-            if (sc.denied?.includes('ListFindings')) {
-              throw Object.assign(awsError('AccessDeniedException', 'not authorized', 403), { $awsCall: `access-analyzer(${region}):ListFindings` });
-            }
-            return { findings: (sc.findings?.[region] ?? []).map((f, n) => ({ id: `f-${n}`, status: 'ACTIVE', condition: {}, createdAt: NOW, analyzedAt: NOW, updatedAt: NOW, resourceOwnerAccount: accountId, ...f })) };
+            return fn(input);
           });
+        answerIn(analyzer.ListAnalyzersCommand, 'ListAnalyzers', () => ({
+          analyzers: (sc.analyzers?.[region] ?? []).map((a) => ({ ...a, arn: `arn:${partition}:access-analyzer:${region}:${accountId}:analyzer/${a.name}`, createdAt: NOW })),
+        }));
+        answerIn(analyzer.ListFindingsCommand, 'ListFindings', () => ({
+          findings: (sc.findings?.[region] ?? []).map((f, n) => ({ id: `f-${n}`, status: 'ACTIVE', condition: {}, createdAt: NOW, analyzedAt: NOW, updatedAt: NOW, resourceOwnerAccount: accountId, ...f })),
+        }));
         analyzerClients.set(region, client);
       }
       return client;
