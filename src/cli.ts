@@ -47,7 +47,9 @@ function wrapList(items: string[], indent: string, width: number): string {
 /** Listed here, not imported from the checks, so that --help loads no check code (and no AWS SDK). */
 export const AUDIT_CHECK_IDS = [
   'root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'root-signing-certificates', 'account-alias', 'password-policy',
-  'password-length', 'password-reuse', 'password-complexity', 'security-contact', 'access-analyzer', 'admin-path',
+  'password-length', 'password-reuse', 'password-complexity', 'security-contact', 'access-analyzer',
+  's3-account-public-access-block', 'ebs-default-encryption', 'snapshot-public-access', 'ami-public-access', 'imds-defaults',
+  'budget-alert', 'cloudtrail-multi-region', 'guardduty', 'admin-path',
   'identity-center-admin', 'admin-mfa', 'console-mfa', 'unused-credentials', 'key-rotation', 'single-active-key', 'initial-access-keys',
   'user-direct-policies', 'admin-customer-policies', 'support-role', 'expired-certificates',
   'root-credentials-management', 'cloudshell-full-access', 'role-trust', 'privilege-escalation', 'assume-any-role',
@@ -133,6 +135,24 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--access-analyzer-regions <regions>', "IAM Access Analyzer in these regions: all (default: the account's enabled regions) or r1,r2")
     .option('--access-analyzer-name <name>', 'name of the analyzers created (default: iam-bootstrap)')
     .addOption(new Option('--no-access-analyzer', 'do not create IAM Access Analyzers'))
+    .optionsGroup('Account defaults (on by default, in every enabled region):')
+    .option('--s3-block-public-access', 'turn on account-wide S3 Block Public Access even where buckets are public (they stop being public)')
+    .addOption(new Option('--no-s3-block-public-access', 'leave S3 Block Public Access as it is'))
+    .option('--ebs-kms-key <key>', 'encrypt new EBS volumes with this KMS key (id, alias/name or ARN; default: the AWS managed key)')
+    .addOption(new Option('--no-ebs-encryption', 'leave EBS encryption by default as it is'))
+    .option('--snapshot-block-public-access', 'block public snapshot sharing even where snapshots are public (they become private)')
+    .addOption(new Option('--no-snapshot-block-public-access', 'leave snapshot Block Public Access as it is'))
+    .option('--ami-block-public-access', 'block new public AMI sharing even where the account publishes AMIs')
+    .addOption(new Option('--no-ami-block-public-access', 'leave AMI Block Public Access as it is'))
+    .option('--imds-defaults', 'require IMDSv2 for new instances even where running instances accept IMDSv1')
+    .addOption(new Option('--no-imds-defaults', 'leave the instance metadata defaults as they are'))
+    .option('--budget-amount <usd>', 'monthly cost budget in USD, emailed at 80%/100% of spend and 100% of forecast (no default: the wizard asks)')
+    .option('--budget-email <email>', "who the budget emails (default: the security contact's email)")
+    .option('--budget-name <name>', 'name of the budget (default: iam-bootstrap-monthly); an existing one is updated')
+    .addOption(new Option('--no-budget', 'no budget (and do not ask)'))
+    .option('--cloudtrail', 'also create a multi-region trail with log file validation to a new protected bucket (storage costs money)')
+    .option('--cloudtrail-name <name>', 'name of the trail (default: iam-bootstrap)')
+    .option('--cloudtrail-bucket <name>', 'its bucket (default: iam-bootstrap-cloudtrail-<account>-<region>)')
     .optionsGroup('Organizations:')
     .option('--organization-analyzer', 'create ORGANIZATION analyzers (management account only) instead of ACCOUNT ones')
     .option('--centralize-root-access', "management account: let it remove and recover member accounts' root credentials")

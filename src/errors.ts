@@ -148,6 +148,11 @@ export function awsErrorCode(err: unknown): string | undefined {
   return raw.endsWith('Exception') ? raw.slice(0, -'Exception'.length) : raw;
 }
 
+/** The HTTP status of a failed AWS call (HeadBucket's errors have no body, so no code: only the status says why). */
+export function awsErrorStatus(err: unknown): number | undefined {
+  return err && typeof err === 'object' ? (err as AwsErrorLike).$metadata?.httpStatusCode : undefined;
+}
+
 /**
  * "Code: message" of a failed AWS call, on one line. An answer the SDK could not parse (an emulator's or a
  * proxy's HTML error page) has no AWS code: it is named by its HTTP status, and the SDK's multi-line

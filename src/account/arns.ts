@@ -34,6 +34,10 @@ export interface Arns {
   regionAnalyzers(region: string, accountId: string): string;
   /** An account's own findings product in Security Hub (its "default" product). */
   securityHubProduct(region: string, accountId: string): string;
+  /** An S3 bucket (bucket ARNs name no region or account), or the objects under `key` ("*" for all). */
+  bucket(name: string, key?: string): string;
+  /** A CloudTrail trail: arn:<p>:cloudtrail:<home region>:<account>:trail/<name>. */
+  trail(region: string, accountId: string, name: string): string;
 }
 
 export function arnsIn(partition: string): Arns {
@@ -49,6 +53,8 @@ export function arnsIn(partition: string): Arns {
     anyAccountMfaDevices: () => iam('*', 'mfa/*'),
     regionAnalyzers: (region, accountId) => `arn:${partition}:access-analyzer:${region}:${accountId}:analyzer/*`,
     securityHubProduct: (region, accountId) => `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`,
+    bucket: (name, key) => `arn:${partition}:s3:::${name}${key === undefined ? '' : `/${key}`}`,
+    trail: (region, accountId, name) => `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`,
   };
 }
 

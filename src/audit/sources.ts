@@ -3,6 +3,7 @@
  * Independent reads run concurrently; per-user and per-group reads are bounded.
  */
 import type { FindingSummary } from '@aws-sdk/client-accessanalyzer';
+import type { Trail } from '@aws-sdk/client-cloudtrail';
 import type { ServerCertificateMetadata, VirtualMFADevice } from '@aws-sdk/client-iam';
 import { setMaxListeners } from 'node:events';
 import { currentAlias } from '../account/alias.js';
@@ -18,6 +19,11 @@ import { currentPasswordPolicy } from '../account/password-policy.js';
 import { policyEntities, serverCertificates, type PolicyEntities } from '../account/policies.js';
 import { allowsEverything, decodePolicyDocument } from '../account/policy-document.js';
 import { enabledRegions } from '../account/regions.js';
+import { budgetsOf, notificationsOf, subscribersOf } from '../account/budgets.js';
+import { isLogging, trailsSeenIn } from '../account/cloudtrail.js';
+import { ebsEncryptionByDefault, imageBlockPublicAccess, instanceMetadataDefaults, snapshotBlockPublicAccess, type MetadataDefaults } from '../account/ec2-defaults.js';
+import { guardDutyEnabled } from '../account/guardduty.js';
+import { accountPublicAccessBlock, type PublicAccessBlock } from '../account/s3-public-access.js';
 import { readAccountSummary, type AccountSummary } from '../account/root.js';
 import { auditRootUser, type RootUserState } from '../account/root-credentials.js';
 import { hasLoginProfile, userMfaSerials, virtualMfaDevices } from '../account/users.js';
@@ -78,6 +84,9 @@ export type IdentityCenterCoverage =
       accounts: { id: string; name: string; administrators: number }[];
     };
 
+/** One value per enabled region, in region order. */
+export type ByRegion<T> = { region: string; value: T }[];
+
 export interface AuditSources {
   readonly account: AccountIdentity;
   /** Where a fix acts: the account, and the --account flags that reach it from where the audit runs. */
@@ -127,6 +136,22 @@ export interface AuditSources {
    * undefined outside that setup; `unavailable` says why a session that should have worked did not.
    */
   rootUser(): Promise<RootUserState | { unavailable: string } | undefined>;
+  /** The account-level S3 Block Public Access, setting by setting. */
+  s3AccountBlock(): Promise<PublicAccessBlock>;
+  /** Per enabled region: whether new EBS volumes are encrypted. */
+  ebsEncryption(): Promise<ByRegion<boolean>>;
+  /** Per enabled region: the snapshot Block Public Access state (unblocked, block-new-sharing, block-all-sharing). */
+  snapshotBlock(): Promise<ByRegion<string>>;
+  /** Per enabled region: the AMI Block Public Access state (unblocked, block-new-sharing). */
+  imageBlock(): Promise<ByRegion<string>>;
+  /** Per enabled region: the instance metadata defaults. */
+  metadataDefaults(): Promise<ByRegion<MetadataDefaults>>;
+  /** Per enabled region: whether an ENABLED GuardDuty detector is there. */
+  guardDuty(): Promise<ByRegion<boolean>>;
+  /** The cost budgets, and for each whether one of its notifications emails or messages someone. */
+  budgetAlerts(): Promise<{ name: string; notifies: boolean }[]>;
+  /** The trails seen from the tool's region (multi-region ones from every home region), with whether each is logging. */
+  trails(): Promise<{ trail: Trail; logging?: boolean }[]>;
   /**
    * Abandons every read still outstanding (one a failed check no longer waits for) and resolves once none is
    * running, so that the audit's result is printed with an exact call count and the process exits at once.
@@ -197,11 +222,14 @@ export function createAuditSources(
     return new Set(admin.map((g) => g.GroupName ?? ''));
   });
 
+  const regions = once(() => enabledRegions(ctx));
   /** Each enabled region's external-access analyzers: read once for the analyzer check and the findings check. */
-  const analyzersByRegion = once(async () => {
-    const regions = await enabledRegions(ctx);
-    return mapConcurrent(regions, REGION_CONCURRENCY, async (region) => ({ region, analyzers: await externalAccessAnalyzers(ctx, region) }));
-  });
+  const analyzersByRegion = once(async () =>
+    mapConcurrent(await regions(), REGION_CONCURRENCY, async (region) => ({ region, analyzers: await externalAccessAnalyzers(ctx, region) })),
+  );
+  /** A read made in every enabled region at once (each region is one call deep unless `read` says otherwise). */
+  const inEveryRegion = <T>(read: (region: string) => Promise<T>) =>
+    once(async (): Promise<ByRegion<T>> => mapConcurrent(await regions(), REGION_CONCURRENCY, async (region) => ({ region, value: await read(region) })));
 
   const securityContactOnce = once(() => securityContact(ctx));
 
@@ -296,11 +324,45 @@ export function createAuditSources(
       return auditRootUser(clients);
     }),
     organizationAccountIds: once(async () => (await organizationAccounts(ctx)).map((a) => a.Id ?? '').filter(Boolean)),
+    s3AccountBlock: once(() => accountPublicAccessBlock(ctx, account.accountId)),
+    ebsEncryption: inEveryRegion((region) => ebsEncryptionByDefault(ctx, region)),
+    snapshotBlock: inEveryRegion((region) => snapshotBlockPublicAccess(ctx, region)),
+    imageBlock: inEveryRegion((region) => imageBlockPublicAccess(ctx, region)),
+    metadataDefaults: inEveryRegion((region) => instanceMetadataDefaults(ctx, region)),
+    guardDuty: inEveryRegion((region) => guardDutyEnabled(ctx, region)),
+    budgetAlerts: once(() => readBudgetAlerts(ctx, account.accountId)),
+    trails: once(async () => {
+      const trails = await trailsSeenIn(ctx, ctx.clients.region);
+      // Only a multi-region trail can pass; its status is the one read that matters.
+      return Promise.all(trails.map(async (trail) => (trail.IsMultiRegionTrail ? { trail, logging: await isLogging(ctx, trail, ctx.clients.region) } : { trail })));
+    }),
     async close() {
       abandon.abort(new Error('the audit result is known'));
       await Promise.allSettled(started);
     },
   };
+}
+
+/**
+ * Each cost budget, and whether one of its notifications has a subscriber. The reads stop at the first budget that
+ * notifies someone: that is all the check needs to know.
+ */
+async function readBudgetAlerts(ctx: Pick<Context, 'clients'>, accountId: string): Promise<{ name: string; notifies: boolean }[]> {
+  const budgets = (await budgetsOf(ctx, accountId)).filter((b) => b.BudgetType === 'COST');
+  const judged: { name: string; notifies: boolean }[] = [];
+  for (const b of budgets) {
+    const name = b.BudgetName ?? '';
+    let notifies = false;
+    for (const n of await notificationsOf(ctx, accountId, name)) {
+      if ((await subscribersOf(ctx, accountId, name, n)).length) {
+        notifies = true;
+        break;
+      }
+    }
+    judged.push({ name, notifies });
+    if (notifies) break;
+  }
+  return judged;
 }
 
 /** Assignments read at once: Identity Center's read rate is well above this. */

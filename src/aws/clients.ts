@@ -4,17 +4,26 @@
  */
 import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
 import { AccountClient } from '@aws-sdk/client-account';
+import type { BudgetsClient } from '@aws-sdk/client-budgets';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
+import { isIP } from 'node:net';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import { packageVersion } from '../lib/version.js';
 import type { networkRequestHandler } from './network.js';
 
 export interface AwsClients {
+  /** The tool's region (--region): where regional things the account needs once, such as a trail, are made. */
+  region: string;
   iam: IAMClient;
   sts: STSClient;
   organizations: OrganizationsClient;
@@ -28,6 +37,20 @@ export interface AwsClients {
   ssoAdmin: SSOAdminClient;
   /** IAM Identity Center's identity store: its users, groups and memberships (same region). */
   identityStore: IdentitystoreClient;
+  // The clients of the account-wide defaults are loaded on first use: the EC2 client alone takes longer to load
+  // than all the others together, and a run that does not touch these settings should not wait for it.
+  /** S3 Control: the account-level S3 Block Public Access. */
+  s3Control(): Promise<S3ControlClient>;
+  /** S3 in the tool's region, following a bucket to its own region. */
+  s3(): Promise<S3Client>;
+  /** AWS Budgets (global). */
+  budgets(): Promise<BudgetsClient>;
+  /** EC2 account settings (EBS encryption, snapshot and AMI sharing blocks, metadata defaults), per region. */
+  ec2(region: string): Promise<EC2Client>;
+  /** CloudTrail, per region (a trail is read through its home region). */
+  cloudTrail(region: string): Promise<CloudTrailClient>;
+  /** GuardDuty, per region. */
+  guardDuty(region: string): Promise<GuardDutyClient>;
 }
 
 export interface AwsCallRecord {
@@ -78,7 +101,13 @@ type InstrumentableClient =
   | AccessAnalyzerClient
   | SecurityHubClient
   | SSOAdminClient
-  | IdentitystoreClient;
+  | IdentitystoreClient
+  | S3ControlClient
+  | S3Client
+  | BudgetsClient
+  | EC2Client
+  | CloudTrailClient
+  | GuardDutyClient;
 
 /** Sent with every call, so CloudTrail (and a test double) can tell this tool's calls from others'. */
 let userAgent: [string, string] | undefined;
@@ -97,8 +126,22 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     ...(settings.logger ? { logger: settings.logger } : {}),
     ...(settings.requestHandler ? { requestHandler: settings.requestHandler } : {}),
   };
+  const made = new Map<string, Promise<InstrumentableClient>>();
+  /** A client made, and instrumented, on its first use; `service` names it in traces ("ec2(eu-west-1)"). */
+  const onFirstUse = <C extends InstrumentableClient>(service: string, make: () => Promise<C>): Promise<C> => {
+    let client = made.get(service);
+    if (!client) {
+      client = make().then((c) => {
+        instrument(c, service, settings.onCall, settings.account);
+        return c;
+      });
+      made.set(service, client);
+    }
+    return client as Promise<C>;
+  };
   const analyzers = new Map<string, AccessAnalyzerClient>();
   const clients: AwsClients = {
+    region: settings.region,
     iam: new IAMClient(common),
     sts: new STSClient(common),
     organizations: new OrganizationsClient(common),
@@ -115,6 +158,13 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
       }
       return client;
     },
+    s3Control: () => onFirstUse('s3control', async () => withLiteralIpEndpoint(new (await import('@aws-sdk/client-s3-control')).S3ControlClient(common))),
+    // A bucket in another region answers with a redirect; the client follows it instead of failing.
+    s3: () => onFirstUse('s3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...common, followRegionRedirects: true })),
+    budgets: () => onFirstUse('budgets', async () => new (await import('@aws-sdk/client-budgets')).BudgetsClient(common)),
+    ec2: (region) => onFirstUse(`ec2(${region})`, async () => new (await import('@aws-sdk/client-ec2')).EC2Client({ ...common, region })),
+    cloudTrail: (region) => onFirstUse(`cloudtrail(${region})`, async () => new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient({ ...common, region })),
+    guardDuty: (region) => onFirstUse(`guardduty(${region})`, async () => new (await import('@aws-sdk/client-guardduty')).GuardDutyClient({ ...common, region })),
   };
   instrument(clients.iam, 'iam', settings.onCall, settings.account);
   instrument(clients.sts, 'sts', settings.onCall, settings.account);
@@ -124,6 +174,21 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
   instrument(clients.ssoAdmin, 'sso-admin', settings.onCall, settings.account);
   instrument(clients.identityStore, 'identitystore', settings.onCall, settings.account);
   return clients;
+}
+
+/**
+ * S3 Control puts the account id in front of the host name ("<account>.s3-control.<region>.amazonaws.com"). A
+ * custom endpoint that is an IP address (a local endpoint: --endpoint-url http://127.0.0.1:4566) cannot take that
+ * prefix, so calls go to it as given; every other endpoint keeps the SDK's own rules.
+ */
+function withLiteralIpEndpoint(client: S3ControlClient): S3ControlClient {
+  const config = client.config as unknown as { endpointProvider: (params: { Endpoint?: string }, context?: unknown) => { url: URL } };
+  const rules = config.endpointProvider;
+  config.endpointProvider = (params, context) => {
+    const custom = params.Endpoint ? new URL(params.Endpoint) : undefined;
+    return custom && isIP(custom.hostname.replace(/^\[|\]$/g, '')) ? { url: custom } : rules(params, context);
+  };
+  return client;
 }
 
 /**
@@ -140,6 +205,7 @@ export function withAbortSignal(clients: AwsClients, signal: AbortSignal): AwsCl
       },
     });
   return {
+    region: clients.region,
     iam: wrap(clients.iam),
     sts: wrap(clients.sts),
     organizations: wrap(clients.organizations),
@@ -148,6 +214,12 @@ export function withAbortSignal(clients: AwsClients, signal: AbortSignal): AwsCl
     ssoAdmin: wrap(clients.ssoAdmin),
     identityStore: wrap(clients.identityStore),
     accessAnalyzer: (region) => wrap(clients.accessAnalyzer(region)),
+    s3Control: async () => wrap(await clients.s3Control()),
+    s3: async () => wrap(await clients.s3()),
+    budgets: async () => wrap(await clients.budgets()),
+    ec2: async (region) => wrap(await clients.ec2(region)),
+    cloudTrail: async (region) => wrap(await clients.cloudTrail(region)),
+    guardDuty: async (region) => wrap(await clients.guardDuty(region)),
   };
 }
 

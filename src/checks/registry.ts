@@ -1,4 +1,5 @@
 /** Every audit check, in report order. */
+import { accountDefaultChecks } from './account-defaults.js';
 import { baselineChecks } from './baseline.js';
 import { escalationChecks } from './escalation.js';
 import { exposureChecks } from './exposure.js';
@@ -14,6 +15,7 @@ export const ALL_CHECKS: Check[] = [
   ...rootChecks,
   ...accountChecks,
   ...baselineChecks,
+  ...accountDefaultChecks,
   ...userChecks,
   ...policyChecks,
   ...roleChecks,

@@ -194,3 +194,45 @@ export function isoDuration(minutes: number): string {
 export function checkAccountId(id: string): string | undefined {
   return /^\d{12}$/.test(id) ? undefined : 'is not an AWS account id (12 digits)';
 }
+
+/** A monthly budget in USD: a positive amount with at most two decimals ("100", "49.99"); the number, or why not. */
+export function parseBudgetAmount(text: string): number | string {
+  const t = text.trim();
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(t)) return 'must be an amount in USD such as 100 or 49.99 (digits, at most two decimals)';
+  const n = Number(t);
+  if (n <= 0) return 'must be more than 0';
+  return n;
+}
+
+/** A budget name: 1–100 characters, without : or \ (AWS Budgets' rule). */
+export function checkBudgetName(name: string): string | undefined {
+  if (!/^[^:\\]{1,100}$/.test(name) || name.trim() !== name) return 'must be 1-100 characters without : or \\ and without spaces at either end';
+  return undefined;
+}
+
+/** A KMS key for EBS: a key id, a multi-Region key id (mrk-…), alias/<name>, or a key or alias ARN. */
+export function checkKmsKey(key: string): string | undefined {
+  const id = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
+  const alias = 'alias/[A-Za-z0-9/_-]{1,250}';
+  const arn = `arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(?:key/${id}|${alias})`;
+  if (!new RegExp(`^(?:${id}|${alias}|${arn})$`).test(key)) return 'is not a KMS key id, alias/<name>, or key or alias ARN';
+  if (key.startsWith('alias/aws/') && key !== 'alias/aws/ebs') return 'names an AWS managed key of another service (alias/aws/ebs is the one for EBS)';
+  return undefined;
+}
+
+/** A CloudTrail trail name: 3–128 letters, digits, . _ -; a letter or digit at both ends; no two of . _ - together. */
+export function checkTrailName(name: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/.test(name)) return 'must be 3-128 letters, digits, . _ or -, starting and ending with a letter or digit';
+  if (/[._-]{2}/.test(name)) return 'must not have two of . _ - next to each other';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address';
+  return undefined;
+}
+
+/** An S3 bucket name (general purpose): 3–63 lowercase letters, digits, . and -, per S3's naming rules. */
+export function checkBucketName(name: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) return 'must be 3-63 lowercase letters, digits, . or -, starting and ending with a letter or digit';
+  if (name.includes('..')) return 'must not have two dots in a row';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address';
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(name)) return 'uses a prefix or suffix S3 reserves';
+  return undefined;
+}

@@ -5,7 +5,6 @@
  */
 import { CreateAnalyzerCommand } from '@aws-sdk/client-accessanalyzer';
 import { externalAccessAnalyzers } from '../account/analyzers.js';
-import { enabledRegions } from '../account/regions.js';
 import { awsFailureReason, isAwsError, RuntimeError, UsageError } from '../errors.js';
 import type { Context } from '../context.js';
 import { mapConcurrent } from '../lib/concurrency.js';
@@ -28,7 +27,7 @@ export const accessAnalyzerStep: Step<AnalyzerData> = {
     if (wanted.type === 'ORGANIZATION' && ctx.account.organization.role !== 'management') {
       throw new UsageError('--organization-analyzer: an ORGANIZATION analyzer can only be created in the management account of an Organization.');
     }
-    const enabled = await enabledRegions(ctx);
+    const enabled = await ctx.regions();
     const regions = wanted.regions === 'all' ? enabled : wanted.regions;
     // A region the account has not enabled would fail at CreateAnalyzer, after other steps changed things.
     const off = regions.filter((r) => !enabled.includes(r));

@@ -15,6 +15,13 @@ export const STEP_IDS = [
   'security-contact',
   'support-role',
   'access-analyzer',
+  's3-block-public-access',
+  'ebs-encryption',
+  'snapshot-block-public-access',
+  'ami-block-public-access',
+  'imds-defaults',
+  'budget',
+  'cloudtrail',
   'root-access',
   'root-credentials',
   'sso-admin-group',
@@ -54,6 +61,32 @@ export interface IdentityCenterSettings {
   sessionMinutes?: number;
   /** Where the group gets the set: this account, every ACTIVE account of the Organization, or these ids. */
   assignAccounts: 'this' | 'all' | string[];
+}
+
+/**
+ * The account-wide switches: each is on by default and --no-<step> leaves it alone. Those that can break something
+ * already in the account (a public bucket, a public AMI, an instance that needs IMDSv1) are skipped with the reason
+ * when their inspection finds such things, and then applied only when their own flag is given.
+ */
+export const SWITCH_STEPS = ['s3-block-public-access', 'ebs-encryption', 'snapshot-block-public-access', 'ami-block-public-access', 'imds-defaults'] as const;
+export type SwitchStepId = (typeof SWITCH_STEPS)[number];
+/** off: --no-<step>; default: on unless the inspection finds what it would break; explicit: --<step>, on regardless. */
+export type SwitchMode = 'off' | 'default' | 'explicit';
+
+/** The monthly cost budget (--budget-amount, --budget-email, --budget-name). */
+export interface BudgetSettings {
+  name: string;
+  /** USD a month; undefined: not given, an existing budget keeps its own and none is created. */
+  amount?: number;
+  /** Who is notified; undefined: the security contact's email. */
+  email?: string;
+}
+
+/** --cloudtrail: a multi-region trail to a bucket of its own. */
+export interface CloudTrailSettings {
+  trailName: string;
+  /** The bucket; undefined: iam-bootstrap-cloudtrail-<account>-<region>. */
+  bucket?: string;
 }
 
 /** --only / --skip: which steps this run inspects and applies. */
@@ -144,6 +177,14 @@ export interface InitSettings {
   supportRole?: string;
   /** undefined: --no-access-analyzer */
   accessAnalyzer?: { regions: 'all' | string[]; name: string; type: 'ACCOUNT' | 'ORGANIZATION' };
+  /** The account-wide switches (see SWITCH_STEPS); a missing one is 'default'. */
+  switches?: Partial<Record<SwitchStepId, SwitchMode>>;
+  /** --ebs-kms-key: new volumes are encrypted with this key instead of the AWS managed key. */
+  ebsKmsKey?: string;
+  /** undefined: --no-budget */
+  budget?: BudgetSettings;
+  /** undefined: no trail (--cloudtrail asks for one). */
+  cloudTrail?: CloudTrailSettings;
   adminGroup: string;
   /** --admin-policy ARNs; undefined: AdministratorAccess in the caller's partition. */
   adminPolicies?: string[];
@@ -203,6 +244,8 @@ export interface StepContext extends Context {
   vault: CredentialKeeper;
   /** Aborted by SIGINT, SIGTERM or SIGHUP: steps stop at the next point where nothing is half-done. */
   stop: AbortSignal;
+  /** The account's enabled regions, read once per run whichever step asks first. */
+  regions: () => Promise<string[]>;
   /** The Organization's Identity Center instance, read before planning with --admin identity-center. */
   identityCenter?: IdentityCenterInstance;
 }

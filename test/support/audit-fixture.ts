@@ -13,6 +13,7 @@ import * as sts from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { Context } from '../../src/context.js';
+import { FakeAccountDefaults } from './fake-account-defaults.js';
 import { awsError } from './fake-aws.js';
 import type { FakeIdentityCenter } from './fake-identity-center.js';
 import { SecretRegistry } from '../../src/lib/secrets.js';
@@ -91,6 +92,8 @@ export interface Scenario {
   securityContact?: { email: string; name: string; phone: string; title: string };
   /** Regions account:ListRegions reports enabled (default us-east-1 and eu-west-1). */
   regions?: string[];
+  /** The account-wide defaults (S3, EC2 switches, budgets, trails, GuardDuty); all on in every region without it. */
+  defaults?: FakeAccountDefaults;
   /** Analyzers by region. */
   analyzers?: Record<string, { name: string; type: 'ACCOUNT' | 'ORGANIZATION' | 'ACCOUNT_UNUSED_ACCESS'; status: 'ACTIVE' | 'CREATING' | 'FAILED' | 'DISABLED' }[]>;
   roles?: { name: string; trust: object; path?: string; attached?: string[]; inline?: Record<string, object>; lastUsed?: string; created?: string }[];
@@ -151,7 +154,14 @@ export function auditClients(sc: Scenario): { clients: AwsClients; sent: string[
   /** Every request's input, to prove which ARNs audit asked about. */
   const requests: { operation: string; input: unknown }[] = [];
   const analyzerClients = new Map<string, analyzer.AccessAnalyzerClient>();
+  const defaults = sc.defaults ?? FakeAccountDefaults.secure(sc.regions ?? ['eu-west-1', 'us-east-1']);
+  for (const op of sc.denied ?? []) defaults.denied.add(op);
   const clients: AwsClients = {
+    region: 'us-east-1',
+    ...defaults.clients(accountId, 'us-east-1', (_service, op, input) => {
+      sent.push(op);
+      requests.push({ operation: op, input });
+    }, partition),
     iam: new iam.IAMClient({ region: 'us-east-1' }),
     sts: new sts.STSClient({ region: 'us-east-1' }),
     organizations: new org.OrganizationsClient({ region: 'us-east-1' }),

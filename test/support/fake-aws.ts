@@ -12,6 +12,7 @@ import * as org from '@aws-sdk/client-organizations';
 import * as sts from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/aws/clients.js';
+import { FakeAccountDefaults } from './fake-account-defaults.js';
 import { FakeIdentityCenter } from './fake-identity-center.js';
 
 const { IAMClient } = iam;
@@ -55,6 +56,8 @@ export class FakeAccount {
   readonly roles = new Map<string, { trust: string; attached: Set<string> }>();
   /** The regions account:ListRegions reports as enabled. */
   regions = ['eu-west-1', 'us-east-1'];
+  /** S3, the EC2 switches per region, budgets, trails and GuardDuty: a new account's (all off). */
+  readonly defaults = new FakeAccountDefaults();
   /** Analyzers by region. */
   readonly analyzers = new Map<string, analyzer.AnalyzerSummary[]>();
   /** Every operation called, in order, e.g. "CreateUser". */
@@ -325,6 +328,11 @@ export function fakeAws(fake = new FakeAccount()): FakeAws {
   };
   const analyzers = new Map<string, analyzer.AccessAnalyzerClient>();
   const clients: AwsClients = {
+    region: 'us-east-1',
+    ...account.defaults.clients(account.accountId, 'us-east-1', (_service, op, input) => {
+      account.calls.push(op);
+      account.requests.push({ operation: op, input });
+    }, account.callerArn.split(':')[1]),
     iam: wire(new IAMClient({ region: 'us-east-1' }), iam, 'us-east-1'),
     sts: wire(new sts.STSClient({ region: 'us-east-1' }), sts, 'us-east-1'),
     organizations: wire(new org.OrganizationsClient({ region: 'us-east-1' }), org, 'us-east-1'),
@@ -340,7 +348,7 @@ export function fakeAws(fake = new FakeAccount()): FakeAws {
   return { account, clients };
 }
 
-const MUTATING = /^(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate|Provision)/;
+const MUTATING = /^(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate|Provision|Modify|Start)/;
 
 export function mutatingCalls(account: FakeAccount): string[] {
   return account.calls.filter((c) => MUTATING.test(c));

@@ -2,6 +2,7 @@ import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import type { ReservedFile } from '../../src/context.js';
 import { CredentialVault } from '../../src/credentials/vault.js';
 import type { AccountIdentity } from '../../src/account/identity.js';
+import { enabledRegions } from '../../src/account/regions.js';
 import type { InitSettings, MfaCodeProvider, StepContext } from '../../src/steps/types.js';
 import { fakeAws, type FakeAccount } from './fake-aws.js';
 import { ScriptedPrompter } from './scripted-prompter.js';
@@ -75,6 +76,7 @@ export function stepContext(account: FakeAccount, overrides: Partial<InitSetting
     },
     vault: new CredentialVault(ctx.secrets),
     stop: new AbortController().signal,
+    regions: () => enabledRegions({ clients }),
   };
   return stepCtx;
 }

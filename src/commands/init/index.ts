@@ -7,6 +7,7 @@ import { currentAlias } from '../../account/alias.js';
 import { securityContact } from '../../account/contacts.js';
 import { accessPortalUrl, organizationInstance, type IdentityCenterInstance } from '../../account/identity-center.js';
 import { readIdentity, type AccountIdentity } from '../../account/identity.js';
+import { enabledRegions } from '../../account/regions.js';
 import { judgeRoot, readAccountSummary } from '../../account/root.js';
 import { getUser } from '../../account/users.js';
 import type { Context } from '../../context.js';
@@ -23,6 +24,10 @@ import { accessAnalyzerStep } from '../../steps/access-analyzer.js';
 import { accessKeyStep } from '../../steps/access-key.js';
 import { accountAliasStep } from '../../steps/account-alias.js';
 import { accountAssignmentStep } from '../../steps/account-assignment.js';
+import { budgetStep } from '../../steps/budget.js';
+import { cloudTrailStep } from '../../steps/cloudtrail.js';
+import { amiBlockPublicAccessStep, ebsEncryptionStep, imdsDefaultsStep, snapshotBlockPublicAccessStep } from '../../steps/ec2-switches.js';
+import { s3BlockPublicAccessStep } from '../../steps/s3-block-public-access.js';
 import { adminGroupStep } from '../../steps/admin-group.js';
 import { adminUserStep } from '../../steps/admin-user.js';
 import { consoleAccessStep } from '../../steps/console-access.js';
@@ -54,6 +59,13 @@ export const INIT_STEPS: Step[] = [
   securityContactStep,
   supportRoleStep,
   accessAnalyzerStep,
+  s3BlockPublicAccessStep,
+  ebsEncryptionStep,
+  snapshotBlockPublicAccessStep,
+  amiBlockPublicAccessStep,
+  imdsDefaultsStep,
+  budgetStep,
+  cloudTrailStep,
   rootAccessStep,
   rootCredentialsStep,
   ssoAdminGroupStep,
@@ -123,7 +135,19 @@ export async function runInit(ctx: Context, request: InitRequest, env: InitEnvir
   const stop = new AbortController();
   const mfaCodes = settings.mfaSecretFile ? seedMfaCodes(ctx.clock) : terminalMfaCodes(ctx.prompt, out, ctx.clock, stop.signal);
   const vault = new CredentialVault(ctx.secrets);
-  const stepCtx: StepContext = { ...ctx, settings, account, mfaCodes, files: {}, vault, stop: stop.signal, ...(instance ? { identityCenter: instance } : {}) };
+  let regions: Promise<string[]> | undefined;
+  const stepCtx: StepContext = {
+    ...ctx,
+    settings,
+    account,
+    mfaCodes,
+    files: {},
+    vault,
+    stop: stop.signal,
+    // Read once for the run; a failed read is not kept, so planning again (the wizard) asks again.
+    regions: () => (regions ??= enabledRegions(ctx).catch((err: unknown) => ((regions = undefined), Promise.reject(err)))),
+    ...(instance ? { identityCenter: instance } : {}),
+  };
 
   // Plan, show, and (in the wizard) let the operator change any step and plan again, until applied or cancelled.
   let planned: Planned;

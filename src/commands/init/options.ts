@@ -6,12 +6,34 @@ import { UsageError } from '../../errors.js';
 import type { StdinText } from '../../context.js';
 import type { PasswordPolicy, PresetName } from '../../lib/password-policy.js';
 import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
+import { DEFAULT_BUDGET_NAME } from '../../steps/budget.js';
+import { DEFAULT_TRAIL_NAME } from '../../steps/cloudtrail.js';
 import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
-import { ADMIN_PATHS, ADMIN_USER_STEPS, IDENTITY_CENTER_STEPS, isSelected, STEP_IDS, type AdminPath, type InitSettings, type StepId, type StepSelection } from '../../steps/types.js';
+import {
+  ADMIN_PATHS,
+  ADMIN_USER_STEPS,
+  IDENTITY_CENTER_STEPS,
+  isSelected,
+  STEP_IDS,
+  SWITCH_STEPS,
+  type AdminPath,
+  type BudgetSettings,
+  type CloudTrailSettings,
+  type InitSettings,
+  type StepId,
+  type StepSelection,
+  type SwitchMode,
+  type SwitchStepId,
+} from '../../steps/types.js';
 import {
   checkAccountAlias,
   checkAccountId,
   checkAnalyzerName,
+  checkBucketName,
+  checkBudgetName,
+  checkKmsKey,
+  checkTrailName,
+  parseBudgetAmount,
   checkPermissionSetName,
   checkPersonName,
   checkSsoGroupName,
@@ -62,6 +84,19 @@ export interface InitFlags {
   accessAnalyzerRegions?: string;
   accessAnalyzerName?: string;
   organizationAnalyzer?: boolean;
+  s3BlockPublicAccess?: boolean;
+  ebsEncryption?: boolean;
+  ebsKmsKey?: string;
+  snapshotBlockPublicAccess?: boolean;
+  amiBlockPublicAccess?: boolean;
+  imdsDefaults?: boolean;
+  budget?: boolean;
+  budgetAmount?: string;
+  budgetEmail?: string;
+  budgetName?: string;
+  cloudtrail?: boolean;
+  cloudtrailName?: string;
+  cloudtrailBucket?: string;
   adminGroup?: string;
   adminPolicy?: string[];
   requireMfa?: boolean;
@@ -133,6 +168,13 @@ export interface InitRequest {
   supportRole: string | null;
   /** null = --no-access-analyzer */
   accessAnalyzer: InitSettings['accessAnalyzer'] | null;
+  /** The account-wide switches given on the command line (--x: explicit, --no-x: off). */
+  switches: Partial<Record<SwitchStepId, SwitchMode>>;
+  ebsKmsKey?: string;
+  /** null = --no-budget; an undefined amount may be asked for (with --yes: no new budget). */
+  budget: BudgetSettings | null;
+  /** --cloudtrail */
+  cloudTrail?: CloudTrailSettings;
   adminGroup?: string;
   /** --admin-policy; undefined: AdministratorAccess in the caller's partition (known once the caller is). */
   adminPolicies?: string[];
@@ -255,6 +297,11 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
   const securityContact = parseSecurityContact(flags);
   const supportRole = flags.supportRole === false ? null : check('--support-role', flags.supportRole ?? DEFAULT_SUPPORT_ROLE, checkRoleName);
   const accessAnalyzer = parseAccessAnalyzer(flags);
+  const switches = parseSwitches(flags, given);
+  const ebsKmsKey = flags.ebsKmsKey === undefined ? undefined : check('--ebs-kms-key', flags.ebsKmsKey, checkKmsKey);
+  if (ebsKmsKey && switches['ebs-encryption'] === 'off') throw usage('--no-ebs-encryption', 'cannot be combined with --ebs-kms-key.');
+  const budget = parseBudget(flags);
+  const cloudTrail = parseCloudTrail(flags);
 
   const adminGroup = flags.adminGroup === undefined ? undefined : check('--admin-group', flags.adminGroup, checkGroupName);
   const adminPolicies = flags.adminPolicy?.map((arn) => check('--admin-policy', arn, checkPolicyArn));
@@ -327,6 +374,10 @@ export function parseInitFlags(flags: InitFlags, given: (name: keyof InitFlags) 
     securityContact,
     supportRole,
     accessAnalyzer,
+    switches,
+    ...(ebsKmsKey ? { ebsKmsKey } : {}),
+    budget,
+    ...(cloudTrail ? { cloudTrail } : {}),
     adminGroup,
     adminPolicies,
     requireMfa: flags.requireMfa !== false,
@@ -433,6 +484,58 @@ function parseSecurityContact(flags: InitFlags): InitRequest['securityContact'] 
     return null;
   }
   return given;
+}
+
+/** The flag of each account-wide switch: --<step> applies it even where it would break something, --no-<step> leaves it alone. */
+const SWITCH_FLAGS: Record<SwitchStepId, keyof InitFlags> = {
+  's3-block-public-access': 's3BlockPublicAccess',
+  'ebs-encryption': 'ebsEncryption',
+  'snapshot-block-public-access': 'snapshotBlockPublicAccess',
+  'ami-block-public-access': 'amiBlockPublicAccess',
+  'imds-defaults': 'imdsDefaults',
+};
+
+/** `given`: typed on the command line (a lone --no-x flag makes commander default x to true). */
+function parseSwitches(flags: InitFlags, given: (name: keyof InitFlags) => boolean): InitRequest['switches'] {
+  const switches: InitRequest['switches'] = {};
+  for (const id of SWITCH_STEPS) {
+    const value = flags[SWITCH_FLAGS[id]];
+    if (value === true && given(SWITCH_FLAGS[id])) switches[id] = 'explicit';
+    if (value === false) switches[id] = 'off';
+  }
+  return switches;
+}
+
+function parseBudget(flags: InitFlags): InitRequest['budget'] {
+  if (flags.budget === false) {
+    if (flags.budgetAmount !== undefined || flags.budgetEmail !== undefined || flags.budgetName !== undefined) {
+      throw usage('--no-budget', 'cannot be combined with --budget-amount, --budget-email or --budget-name.');
+    }
+    return null;
+  }
+  let amount: number | undefined;
+  if (flags.budgetAmount !== undefined) {
+    const parsed = parseBudgetAmount(flags.budgetAmount);
+    if (typeof parsed === 'string') throw usage('--budget-amount', `"${flags.budgetAmount}" ${parsed}.`);
+    amount = parsed;
+  }
+  return {
+    name: check('--budget-name', flags.budgetName ?? DEFAULT_BUDGET_NAME, checkBudgetName),
+    ...(amount !== undefined ? { amount } : {}),
+    ...(flags.budgetEmail !== undefined ? { email: check('--budget-email', flags.budgetEmail, checkContactEmail) } : {}),
+  };
+}
+
+function parseCloudTrail(flags: InitFlags): InitRequest['cloudTrail'] {
+  if (flags.cloudtrail !== true) {
+    const given = [['--cloudtrail-name', flags.cloudtrailName], ['--cloudtrail-bucket', flags.cloudtrailBucket]].filter(([, v]) => v !== undefined).map(([f]) => f);
+    if (given.length) throw usage(given[0] ?? '', `needs --cloudtrail: ${given.join(' and ')} describe${given.length === 1 ? 's' : ''} the trail it creates.`);
+    return undefined;
+  }
+  return {
+    trailName: check('--cloudtrail-name', flags.cloudtrailName ?? DEFAULT_TRAIL_NAME, checkTrailName),
+    ...(flags.cloudtrailBucket !== undefined ? { bucket: check('--cloudtrail-bucket', flags.cloudtrailBucket, checkBucketName) } : {}),
+  };
 }
 
 function parseAccessAnalyzer(flags: InitFlags): InitRequest['accessAnalyzer'] {

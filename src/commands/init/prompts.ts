@@ -16,6 +16,7 @@ import {
   checkRegion,
   checkRoleName,
   checkUserName,
+  parseBudgetAmount,
 } from '../../lib/rules.js';
 import type { PresetName } from '../../lib/password-policy.js';
 import { DEFAULT_ANALYZER_NAME } from '../../steps/access-analyzer.js';
@@ -23,7 +24,9 @@ import type { SecurityContact } from '../../account/contacts.js';
 import { defaultContactName } from '../../steps/security-contact.js';
 import { DEFAULT_SUPPORT_ROLE } from '../../steps/support-role.js';
 import type { IdentityCenterInstance } from '../../account/identity-center.js';
-import { BREAK_GLASS_TAG, isSelected, type AdminPath, type IdentityCenterSettings, type InitSettings, type StepId } from '../../steps/types.js';
+import { DEFAULT_BUDGET_NAME } from '../../steps/budget.js';
+import { DEFAULT_TRAIL_NAME } from '../../steps/cloudtrail.js';
+import { BREAK_GLASS_TAG, isSelected, SWITCH_STEPS, type AdminPath, type BudgetSettings, type IdentityCenterSettings, type InitSettings, type StepId, type SwitchMode, type SwitchStepId } from '../../steps/types.js';
 import { DEFAULT_ADMIN_GROUP, namesFromEmail, type IdentityCenterRequest, type InitRequest } from './options.js';
 
 const asValidator = (rule: (v: string) => string | undefined) => (v: string) => rule(v.trim()) ?? true;
@@ -70,6 +73,8 @@ export async function completeSettings(
   if (securityContact && ask && securityContact.email === undefined && !existing.contact && selected('security-contact')) {
     securityContact = await askContact(ctx, securityContact);
   }
+  let budget = request.budget ?? undefined;
+  if (budget && budget.amount === undefined && ask && selected('budget')) budget = await askBudget(ctx, budget);
 
   return {
     alias,
@@ -78,6 +83,10 @@ export async function completeSettings(
     securityContact,
     supportRole: request.supportRole ?? undefined,
     accessAnalyzer: request.accessAnalyzer ?? undefined,
+    switches: request.switches,
+    ...(request.ebsKmsKey ? { ebsKmsKey: request.ebsKmsKey } : {}),
+    ...(budget ? { budget } : {}),
+    ...(request.cloudTrail ? { cloudTrail: request.cloudTrail } : {}),
     adminGroup: request.adminGroup ?? DEFAULT_ADMIN_GROUP,
     adminPolicies: request.adminPolicies,
     requireMfa: request.requireMfa,
@@ -183,6 +192,22 @@ async function askContact(ctx: Context, given: NonNullable<InitSettings['securit
   return { ...given, email, phone };
 }
 
+/** The monthly amount (empty: no budget); who is emailed follows the security contact unless --budget-email said. */
+async function askBudget(ctx: Context, given: BudgetSettings): Promise<BudgetSettings | undefined> {
+  const answer = (
+    await ctx.prompt.input({
+      message: 'Monthly cost budget in USD, emailed at 80% and 100% of spend and 100% of forecast (empty: none)',
+      default: given.amount === undefined ? '' : String(given.amount),
+      validate: optional((v) => {
+        const n = parseBudgetAmount(v);
+        return typeof n === 'string' ? n : undefined;
+      }),
+    })
+  ).trim();
+  if (!answer) return undefined;
+  return { ...given, amount: parseBudgetAmount(answer) as number };
+}
+
 export type PlanChoice = 'apply' | 'change' | 'cancel';
 
 export function askPlanChoice(ctx: Context): Promise<PlanChoice> {
@@ -199,6 +224,19 @@ export function askPlanChoice(ctx: Context): Promise<PlanChoice> {
 
 const PRESET_NAME: Record<PresetName, string> = { cis: 'CIS', 'aws-default': 'AWS default' };
 
+const SWITCH_TITLES: Record<SwitchStepId, string> = {
+  's3-block-public-access': 'S3 Block Public Access',
+  'ebs-encryption': 'EBS encryption by default',
+  'snapshot-block-public-access': 'Snapshot public sharing block',
+  'ami-block-public-access': 'AMI public sharing block',
+  'imds-defaults': 'IMDSv2 by default',
+};
+const SWITCH_MODE_TEXT: Record<SwitchMode, string> = {
+  default: 'on, unless it would break something found in the account',
+  explicit: 'on, even if it breaks something found in the account',
+  off: 'leave as it is',
+};
+
 /** "Change something": the operator picks a step, answers its questions, and sees the plan again. */
 export async function reviseSettings(ctx: Context, s: InitSettings, existing: ExistingState): Promise<InitSettings> {
   const { prompt } = ctx;
@@ -211,6 +249,9 @@ export async function reviseSettings(ctx: Context, s: InitSettings, existing: Ex
       { name: `Security contact (${s.securityContact?.email ?? (s.securityContact ? 'none' : 'left alone')})`, value: 'security-contact' },
       { name: `Support role (${s.supportRole ?? 'none'})`, value: 'support-role' },
       { name: `Access Analyzer (${s.accessAnalyzer ? (s.accessAnalyzer.regions === 'all' ? 'every enabled region' : s.accessAnalyzer.regions.join(', ')) : 'none'})`, value: 'access-analyzer' },
+      ...SWITCH_STEPS.map((id) => ({ name: `${SWITCH_TITLES[id]} (${SWITCH_MODE_TEXT[s.switches?.[id] ?? 'default']})`, value: id })),
+      { name: `Cost budget (${s.budget?.amount !== undefined ? `${s.budget.amount} USD a month` : 'none'})`, value: 'budget' },
+      { name: `CloudTrail (${s.cloudTrail ? `trail ${s.cloudTrail.trailName}` : 'none'})`, value: 'cloudtrail' },
       ...(s.identityCenter
         ? [{ name: `Identity Center administrator (${s.identityCenter.user.userName} <${s.identityCenter.user.email}>, ${s.identityCenter.user.givenName} ${s.identityCenter.user.familyName})`, value: 'sso-user' }]
         : []),
@@ -226,7 +267,26 @@ export async function reviseSettings(ctx: Context, s: InitSettings, existing: Ex
         : []),
     ],
   });
+  if ((SWITCH_STEPS as readonly string[]).includes(step)) {
+    const id = step as SwitchStepId;
+    const mode = await prompt.select<SwitchMode>({
+      message: SWITCH_TITLES[id],
+      choices: (['default', 'explicit', 'off'] as const).map((value) => ({ name: SWITCH_MODE_TEXT[value], value })),
+      default: s.switches?.[id] ?? 'default',
+    });
+    return { ...s, switches: { ...s.switches, [id]: mode } };
+  }
   switch (step) {
+    case 'budget': {
+      const budget = await askBudget(ctx, s.budget ?? { name: DEFAULT_BUDGET_NAME });
+      if (!budget) return { ...s, budget: undefined };
+      const email = (await prompt.input({ message: 'Budget alerts go to (empty: the security contact)', default: budget.email ?? '', validate: optional(checkContactEmail) })).trim();
+      return { ...s, budget: { name: budget.name, ...(budget.amount !== undefined ? { amount: budget.amount } : {}), ...(email ? { email } : {}) } };
+    }
+    case 'cloudtrail': {
+      const on = await prompt.confirm({ message: 'Create a multi-region trail with log file validation to a new protected bucket? (its storage costs money)', default: s.cloudTrail !== undefined });
+      return { ...s, cloudTrail: on ? (s.cloudTrail ?? { trailName: DEFAULT_TRAIL_NAME }) : undefined };
+    }
     case 'alias':
       return { ...s, ...(await askAlias(ctx, existing.alias, s.replaceAlias)) };
     case 'password-policy': {

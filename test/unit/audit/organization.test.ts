@@ -105,7 +105,7 @@ describe('audit --org', () => {
     const { doc } = await runAudit(ctx, parseAuditFlags({ org: true, format: 'table' }, false));
     const text = renderTable(ctx.out, doc);
     expect(text).toMatch(/Accounts:\n\s+account\s+result\s+failing checks/);
-    expect(text).toMatch(/222222222222\s+32 pass, 1 fail, 0 error, 3 skip\s+account-alias/);
+    expect(text).toMatch(/222222222222\s+40 pass, 1 fail, 0 error, 3 skip\s+account-alias/);
     expect(text).toMatch(/333333333333\s+could not audit\s+cannot assume/);
   });
 

@@ -79,7 +79,7 @@ describe('audit run', () => {
     const doc = JSON.parse(stdout.join(''));
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'generatedAt', 'accounts', 'summary']);
     expect(doc.schemaVersion).toBe(1);
-    expect(doc.accounts[0]).toMatchObject({ accountId: '111122223333', alias: 'acme', error: null, summary: { pass: 33, fail: 0, skip: 3, error: 0 } });
+    expect(doc.accounts[0]).toMatchObject({ accountId: '111122223333', alias: 'acme', error: null, summary: { pass: 41, fail: 0, skip: 3, error: 0 } });
     expect(Object.keys(doc.accounts[0].checks[0])).toEqual(['id', 'title', 'severity', 'references', 'mappings', 'status', 'detail', 'resources', 'remediation']);
   });
 
@@ -97,7 +97,7 @@ describe('audit run', () => {
     const text = stdout.join('');
     expect(text.indexOf('FAIL')).toBeLessThan(text.indexOf('PASS'));
     expect(text).toContain('fix: iam-bootstrap init --only account-alias --alias <alias>');
-    expect(text).toMatch(/Summary: 32 pass, 1 fail, 0 error, 3 skip/);
+    expect(text).toMatch(/Summary: 40 pass, 1 fail, 0 error, 3 skip/);
   });
 });
 

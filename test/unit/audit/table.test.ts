@@ -24,23 +24,23 @@ describe('the audit table', () => {
     expect(lines.filter((l) => l.startsWith('  FAIL'))).toHaveLength(2); // console-mfa, unused-credentials
     const pass = lines.filter((l) => l.startsWith('  PASS'));
     expect(pass).toHaveLength(1);
-    expect(pass[0]).toMatch(/^ {2}PASS {6}31: root-mfa, root-hardware-mfa, /);
+    expect(pass[0]).toMatch(/^ {2}PASS {6}39: root-mfa, root-hardware-mfa, /);
     expect(lines.filter((l) => l.startsWith('  SKIP'))).toEqual(['  SKIP      3: identity-center-admin, root-credentials-management, organization-guardrails']);
-    expect(text.match(/31 pass, 2 fail, 0 error, 3 skip/g)).toHaveLength(1);
-    expect(lines.at(-1)).toBe('Summary: 31 pass, 2 fail, 0 error, 3 skip');
+    expect(text.match(/39 pass, 2 fail, 0 error, 3 skip/g)).toHaveLength(1);
+    expect(lines.at(-1)).toBe('Summary: 39 pass, 2 fail, 0 error, 3 skip');
   });
 
   it('--verbose shows every pass on its own line', async () => {
-    expect((await table({}, true)).split('\n').filter((l) => l.startsWith('  PASS'))).toHaveLength(31);
+    expect((await table({}, true)).split('\n').filter((l) => l.startsWith('  PASS'))).toHaveLength(39);
   });
 
   it('--status shows only the statuses asked for, in full; --quiet only the summary', async () => {
     const onlyPass = await table({ status: ['pass'] });
     expect(onlyPass).not.toMatch(/^ {2}FAIL/m);
-    expect(onlyPass.split('\n').filter((l) => l.startsWith('  PASS'))).toHaveLength(31);
+    expect(onlyPass.split('\n').filter((l) => l.startsWith('  PASS'))).toHaveLength(39);
     const failAndSkip = await table({ status: ['fail,skip'] });
     expect(failAndSkip.split('\n').filter((l) => /^ {2}(FAIL|SKIP)/.test(l))).toHaveLength(5);
-    expect(await table({ quiet: true })).toBe('Summary: 31 pass, 2 fail, 0 error, 3 skip');
+    expect(await table({ quiet: true })).toBe('Summary: 39 pass, 2 fail, 0 error, 3 skip');
   });
 
   it('wraps at the terminal width on words, a detail continuing under its column', async () => {
@@ -63,7 +63,7 @@ describe('what standard output carries', () => {
       const { ctx, stdout } = auditContext(WITH_BOB);
       await runAudit(ctx, parseAuditFlags(flags, false));
       const rows = parseCsv(stdout.join(''), { columns: true }) as { check_id: string; status: string }[];
-      expect(rows).toHaveLength(36);
+      expect(rows).toHaveLength(44);
       expect(stdout.join('').endsWith('\r\n')).toBe(true);
     }
     const { ctx, stdout } = auditContext(WITH_BOB);

@@ -40,10 +40,15 @@ const CIS_TABLE: Record<string, [string, string, string]> = {
   'resource policies: no unrestricted Principal *': ['', '', '2.21'],
   'centralized root access (Organizations)': ['', '', '2.1.1'],
   'authorization guardrails (Organizations)': ['', '', '2.1.2'],
+  // Beyond IAM (Prowler's cis_{3.0,5.0,7.0}_aws.json): the account defaults init sets.
+  'S3 Block Public Access': ['2.1.4', '2.1.4', '3.1.4'],
+  'EBS encryption in all regions': ['2.2.1', '5.1.1', '6.1.1'],
+  'CloudTrail in all regions': ['3.1', '3.1', '4.1'],
+  'CloudTrail log file validation': ['3.2', '3.2', '4.2'],
 };
 
-/** Which check decides which item, and its Security Hub controls (AWS-NOTES.md's Security Hub list). */
-const CHECK_ITEMS: Record<string, { item?: string; securityHub: string[] }> = {
+/** Which check decides which items, and its Security Hub controls (AWS-NOTES.md's Security Hub list). */
+const CHECK_ITEMS: Record<string, { item?: string; items?: string[]; securityHub: string[] }> = {
   'root-mfa': { item: 'root MFA', securityHub: ['IAM.9'] },
   'root-hardware-mfa': { item: 'root hardware MFA', securityHub: ['IAM.6'] },
   'root-access-keys': { item: 'no root access key', securityHub: ['IAM.4'] },
@@ -80,6 +85,14 @@ const CHECK_ITEMS: Record<string, { item?: string; securityHub: string[] }> = {
   'account-contacts': { item: 'maintain current contact details', securityHub: [] },
   'public-access-findings': { item: 'resource policies: no unrestricted Principal *', securityHub: [] },
   'organization-guardrails': { item: 'authorization guardrails (Organizations)', securityHub: [] },
+  's3-account-public-access-block': { item: 'S3 Block Public Access', securityHub: ['S3.1'] },
+  'ebs-default-encryption': { item: 'EBS encryption in all regions', securityHub: ['EC2.7'] },
+  'snapshot-public-access': { securityHub: [] },
+  'ami-public-access': { securityHub: [] },
+  'imds-defaults': { securityHub: [] },
+  'budget-alert': { securityHub: [] },
+  'cloudtrail-multi-region': { items: ['CloudTrail in all regions', 'CloudTrail log file validation'], securityHub: ['CloudTrail.1', 'CloudTrail.4'] },
+  'guardduty': { securityHub: ['GuardDuty.1'] },
 };
 
 describe('iam-bootstrap checks', () => {
@@ -88,9 +101,9 @@ describe('iam-bootstrap checks', () => {
     expect(listing.map((c) => c.id).sort()).toEqual(Object.keys(CHECK_ITEMS).sort());
     for (const c of listing) {
       const expected = CHECK_ITEMS[c.id]!;
-      const [v3, v5, v7] = expected.item ? CIS_TABLE[expected.item]! : ['', '', ''];
-      const cis = { 'cis-3.0': v3, 'cis-5.0': v5, 'cis-7.0': v7 };
-      for (const [framework, id] of Object.entries(cis)) expect(c.mappings[framework] ?? [], `${c.id} ${framework}`).toEqual(id ? [id] : []);
+      const rows = (expected.items ?? (expected.item ? [expected.item] : [])).map((item) => CIS_TABLE[item]!);
+      const cis = { 'cis-3.0': 0, 'cis-5.0': 1, 'cis-7.0': 2 };
+      for (const [framework, column] of Object.entries(cis)) expect(c.mappings[framework] ?? [], `${c.id} ${framework}`).toEqual(rows.map((r) => r[column]).filter(Boolean));
       expect(c.mappings['security-hub'] ?? [], `${c.id} security-hub`).toEqual(expected.securityHub);
     }
   });
@@ -114,10 +127,14 @@ describe('iam-bootstrap checks', () => {
   });
 });
 
+const byIdOf = (doc: { compliance?: { requirements: { id: string }[] } | null }) => Object.fromEntries((doc.compliance?.requirements ?? []).map((r) => [r.id, r]));
+
 describe('audit --framework cis-7.0', () => {
   const V7_SECTION_2 = [
     '2.1.1', '2.1.2', '2.1.3', '2.1.4', '2.1.5', '2.1.6',
     ...Array.from({ length: 20 }, (_, i) => `2.${i + 2}`),
+    // The account defaults beyond section 2 that audit checks.
+    '3.1.4', '4.1', '4.2', '6.1.1',
   ];
 
   async function run(format: string) {
@@ -140,7 +157,7 @@ describe('audit --framework cis-7.0', () => {
   it('json: every requirement of section 2, in order, decided, failed or left to a person', async () => {
     const { doc } = await run('json');
     const summary = doc.compliance!;
-    expect(summary).toMatchObject({ framework: 'cis-7.0', name: 'CIS AWS Foundations Benchmark v7.0.0', section: '2 Identity and Access Management' });
+    expect(summary).toMatchObject({ framework: 'cis-7.0', name: 'CIS AWS Foundations Benchmark v7.0.0', section: '2 Identity and Access Management, and the account defaults 3.1.4, 4.1, 4.2, 6.1.1' });
     expect(summary.requirements.map((r) => r.id)).toEqual(V7_SECTION_2);
     const byId = Object.fromEntries(summary.requirements.map((r) => [r.id, r]));
     expect(byId['2.10']).toMatchObject({ status: 'fail', checks: ['console-mfa'], assessment: 'automated' });
@@ -159,7 +176,8 @@ describe('audit --framework cis-7.0', () => {
     const { doc, ctx } = await run('table');
     const text = renderTable(ctx.out, doc);
     for (const id of V7_SECTION_2) expect(text).toMatch(new RegExp(`\\n  (PASS|FAIL|N/A|REVIEW|ERROR|ACCEPTED) +${id.replace(/\./g, '\\.')} `));
-    expect(text).toContain('CIS AWS Foundations Benchmark v7.0.0 — 2 Identity and Access Management: 26 requirements:');
+    expect(text).toContain('CIS AWS Foundations Benchmark v7.0.0 — 2 Identity and Access Management, and the account defaults 3.1.4, 4.1, 4.2, 6.1.1: 30 requirements:');
+    expect(byIdOf(doc)['4.1']).toMatchObject({ status: 'pass', checks: ['cloudtrail-multi-region'], assessment: 'manual' });
     expect(text).toContain('Withdrawn in v7.0.0: 1.12 (v5.0.0) Ensure there is only one active access key for any single IAM user. Not part of CIS AWS Foundations Benchmark v7.0.0; the single-active-key check keeps looking at it for hygiene (--check single-active-key).');
     const markdown = renderMarkdown(doc);
     for (const id of V7_SECTION_2) expect(markdown).toContain(`| ${id} |`);

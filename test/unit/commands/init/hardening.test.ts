@@ -20,7 +20,7 @@ function setup(flags: InitFlags, answers: Answer[] = [], opts: { fs?: FileSystem
   return { account, prompt, ...t, request: parseInitFlags(flags, (n) => flags[n] !== undefined) };
 }
 
-const wizardFlags: InitFlags = { alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: true, mfa: true, securityContact: false };
+const wizardFlags: InitFlags = { alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: true, mfa: true, securityContact: false, budget: false };
 
 describe('init refuses before any change', () => {
   it('the wizard cannot show the MFA secret (standard error is not a terminal): exit 2, nothing changed', async () => {

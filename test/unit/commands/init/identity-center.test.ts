@@ -12,7 +12,19 @@ import { FakeClock, tempDir, testContext } from '../../../support/context.js';
 import { ScriptedPrompter, type Answer } from '../../../support/scripted-prompter.js';
 
 const parse = (flags: InitFlags, elsewhere = false) => parseInitFlags(flags, (n) => flags[n] !== undefined, elsewhere);
-const BASELINE_OFF: InitFlags = { alias: false, passwordPolicy: false, securityContact: false, supportRole: false, accessAnalyzer: false };
+const BASELINE_OFF: InitFlags = {
+  alias: false,
+  passwordPolicy: false,
+  securityContact: false,
+  supportRole: false,
+  accessAnalyzer: false,
+  s3BlockPublicAccess: false,
+  ebsEncryption: false,
+  snapshotBlockPublicAccess: false,
+  amiBlockPublicAccess: false,
+  imdsDefaults: false,
+  budget: false,
+};
 const IC: InitFlags = { admin: 'identity-center', ssoUser: 'ana', ssoEmail: 'ana@example.com' };
 
 function setup(flags: InitFlags, answers: Answer[] = [], opts: { instance?: boolean; organization?: FakeAccount['organization']; json?: boolean } = {}) {

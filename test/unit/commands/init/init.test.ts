@@ -47,17 +47,19 @@ describe('init wizard', () => {
       'alice', // admin user
       'security@example.com', // security contact
       '+1 206 555 0100', // its phone, which AWS requires
+      '100', // a monthly budget, emailed to the security contact
       'apply',
     ]);
     s.prompt.then(appCode(() => s.prompt, 0), appCode(() => s.prompt, 1));
     const result = await runInit(s.ctx, s.request, { stdinIsTty: true, cwd });
 
-    // A whole bootstrap in 7 answers; everything else at its recommended value.
+    // A whole bootstrap in 8 answers; everything else at its recommended value.
     expect(s.prompt.asked).toEqual([
       'Account alias for the sign-in URL (empty: none)',
       'Admin user name',
       'Security contact email, for AWS to reach about security issues (empty: none)',
       'Security contact phone (AWS requires one): digits, spaces, + - ( )',
+      'Monthly cost budget in USD, emailed at 80% and 100% of spend and 100% of forecast (empty: none)',
       'Apply these changes?',
       'First MFA code from the app',
       'Next MFA code (wait for the app to show a new one)',
@@ -65,6 +67,20 @@ describe('init wizard', () => {
     expect(s.account.contacts.get('SECURITY')).toMatchObject({ EmailAddress: 'security@example.com', Name: 'security', Title: 'Security', PhoneNumber: '+1 206 555 0100' });
     expect(s.account.roles.get('AWSSupportRole')?.attached).toEqual(new Set(['arn:aws:iam::aws:policy/AWSSupportAccess']));
     expect([...s.account.analyzers.keys()].sort()).toEqual(['eu-west-1', 'us-east-1']);
+    // The account defaults, in every enabled region, without a question; the budget emails the security contact.
+    expect(s.account.defaults.s3Block).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      expect(s.account.defaults.region(region)).toMatchObject({ ebsEncryption: true, snapshotBlock: 'block-all-sharing', imageBlock: 'block-new-sharing', imds: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } });
+    }
+    const budget = s.account.defaults.budgets.get('iam-bootstrap-monthly');
+    expect(budget?.budget.BudgetLimit?.Amount).toBe('100.0');
+    expect(budget?.notifications.map((n) => [n.notification.NotificationType, n.notification.Threshold, n.subscribers[0]?.Address])).toEqual([
+      ['ACTUAL', 80, 'security@example.com'],
+      ['ACTUAL', 100, 'security@example.com'],
+      ['FORECASTED', 100, 'security@example.com'],
+    ]);
+    // No trail without --cloudtrail: its storage costs money.
+    expect(s.account.defaults.trails).toEqual([]);
     expect(s.account.policy?.MinimumPasswordLength).toBe(14);
     expect(s.account.alias).toBe('acme-prod');
     expect(s.account.groups.has('Administrators')).toBe(true);
@@ -85,7 +101,7 @@ describe('init wizard', () => {
   });
 
   it('"change something" lets the operator pick a step, answer its questions, and see the plan again', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', mfa: false, securityContact: false }, [
+    const s = setup({ alias: 'acme', adminUser: 'alice', mfa: false, securityContact: false, budget: false }, [
       'change',
       'access-key', // which step
       true, // create one
@@ -102,7 +118,7 @@ describe('init wizard', () => {
   });
 
   it('says when an MFA code is wrong, asks again, and enables the device with the right ones', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false }, ['apply']);
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false, budget: false }, ['apply']);
     s.prompt.then(
       '000000',
       appCode(() => s.prompt, 0),
@@ -116,7 +132,7 @@ describe('init wizard', () => {
   });
 
   it('gives up after three wrong codes, removes the device and exits with a runtime error', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false }, [
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false, budget: false }, [
       'apply',
       '111111',
       '222222',
@@ -136,13 +152,13 @@ describe('init wizard', () => {
   });
 
   it('exits 130 when the plan is declined, having changed nothing', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, mfa: false, consoleAccess: true, securityContact: false }, ['cancel']);
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, mfa: false, consoleAccess: true, securityContact: false, budget: false }, ['cancel']);
     await expect(runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() })).rejects.toThrow(/Cancelled: nothing was changed/);
     expect(mutatingCalls(s.account)).toEqual([]);
   });
 
   it('removes the half-made MFA device on Ctrl-C at the code prompt; everything else stays done', async () => {
-    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false }, ['apply', CTRL_C]);
+    const s = setup({ alias: 'acme', adminUser: 'alice', passwordPolicy: 'cis', adminGroup: 'Administrators', accessKey: false, consoleAccess: false, mfa: true, securityContact: false, budget: false }, ['apply', CTRL_C]);
     await expect(runInit(s.ctx, s.request, { stdinIsTty: true, cwd: tempDir() })).rejects.toBeInstanceOf(AbortError);
     expect(s.account.devices.size).toBe(0);
     expect(s.account.users.has('alice')).toBe(true);
@@ -164,6 +180,8 @@ describe('init, scripted', () => {
     mfaSecretFile: join(dir, 'alice.otp'),
     securityContactEmail: 'security@example.com',
     securityContactPhone: '+1 206 555 0100',
+    budgetAmount: '100',
+    cloudtrail: true,
   });
 
   it('does everything without prompting, and a re-run with the same flags changes nothing', async () => {
@@ -179,14 +197,14 @@ describe('init, scripted', () => {
 
     s.account.calls.length = 0;
     const again = await runInit(s.ctx, parseInitFlags(flags(dir), (n) => flags(dir)[n] !== undefined), { stdinIsTty: false, cwd: dir });
-    expect(again.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(Array(10).fill('unchanged'));
+    expect(again.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(Array(17).fill('unchanged'));
     expect(mutatingCalls(s.account)).toEqual([]);
     expect(again.mfaSerial).toBe('arn:aws:iam::111122223333:mfa/alice');
   });
 
   it('with --yes and no security contact email the step is skip, and the next steps say how to add one', async () => {
     const dir = tempDir();
-    const noContact = { ...flags(dir), securityContactEmail: undefined, securityContactPhone: undefined };
+    const noContact = { ...flags(dir), securityContactEmail: undefined, securityContactPhone: undefined, budgetAmount: undefined };
     const s = setup(noContact);
     const result = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
     expect(result.steps.find((st) => st.id === 'security-contact')?.status).toBe('skip');
@@ -194,7 +212,7 @@ describe('init, scripted', () => {
     expect(s.stdout.join('')).toContain('Add a security contact');
     // --no-security-contact is a choice, not an omission: nothing to remind of.
     const offDir = tempDir();
-    const off = setup({ ...flags(offDir), securityContactEmail: undefined, securityContactPhone: undefined, securityContact: false });
+    const off = setup({ ...flags(offDir), securityContactEmail: undefined, securityContactPhone: undefined, securityContact: false, budgetAmount: undefined });
     expect((await runInit(off.ctx, off.request, { stdinIsTty: false, cwd: offDir })).nextSteps.map((n) => n.id)).not.toContain('security-contact');
   });
 
@@ -203,7 +221,7 @@ describe('init, scripted', () => {
     const s = setup({ ...flags(dir), dryRun: true });
     const result = await runInit(s.ctx, s.request, { stdinIsTty: false, cwd: dir });
     expect(result.dryRun).toBe(true);
-    expect(result.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(Array(10).fill('create'));
+    expect(result.steps.filter((st) => !ORGANIZATION_STEPS.includes(st.id)).map((st) => st.status)).toEqual(Array(17).fill('create'));
     expect(mutatingCalls(s.account)).toEqual([]);
     expect(existsSync(join(dir, 'alice.otp'))).toBe(false);
     expect(existsSync(join(dir, 'iam-bootstrap-111122223333-alice-credentials.csv'))).toBe(false);
