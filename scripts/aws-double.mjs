@@ -20,6 +20,14 @@
 //   as AWS does (moto creates the role without a policy).
 // - Security Hub: BatchImportFindings keeps an existing finding's Workflow and Note, as AWS does (moto overwrites
 //   them), and BatchUpdateFindings (which moto lacks) changes them.
+// - EC2's account settings moto lacks (query/XML), per account and region: snapshot and AMI Block Public Access
+//   (Get/Enable/Disable) and instance metadata defaults (Get/Modify). DescribeSnapshots with RestorableBy=all
+//   answers only the snapshots moto says are public (its createVolumePermission has group all); moto ignores it.
+// - S3's GetBucketPolicyStatus: public when a statement allows everyone ("*") without a condition, as S3 judges.
+// - AWS Budgets: DescribeSubscribersForNotification and UpdateBudget, from the subscribers the budgets' creating
+//   calls named (moto keeps them but cannot list them).
+// - `latencyMs`: every answer is held that long first (npm run bench measures init as if AWS were far away);
+//   POST /__double/latency/<ms> changes it.
 // Shared by the integration tests, `npm run demo` and `npm run bench`.
 import { createServer, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -52,6 +60,20 @@ const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const ROOT_FEATURES = ['RootCredentialsManagement', 'RootSessions'];
 /** IAM calls that, in a root session and without UserName, act on the root user. */
 const ROOT_CREDENTIAL_ACTIONS = ['GetUser', 'GetAccessKeyLastUsed', 'GetLoginProfile', 'DeleteLoginProfile', 'ListAccessKeys', 'DeleteAccessKey', 'ListSigningCertificates', 'DeleteSigningCertificate', 'ListMFADevices', 'DeactivateMFADevice', 'DeleteVirtualMFADevice'];
+
+const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+/** EC2's account settings the double keeps (moto has none of them). */
+const EC2_SETTING_ACTIONS = [
+  'GetSnapshotBlockPublicAccessState', 'EnableSnapshotBlockPublicAccess', 'DisableSnapshotBlockPublicAccess',
+  'GetImageBlockPublicAccessState', 'EnableImageBlockPublicAccess', 'DisableImageBlockPublicAccess',
+  'GetInstanceMetadataDefaults', 'ModifyInstanceMetadataDefaults',
+];
+
+/** An EC2 (query protocol) error: <Response><Errors><Error>…</Error></Errors><RequestID/></Response>. */
+function ec2Error(res, status, code, message) {
+  res.writeHead(status, { 'content-type': 'text/xml' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message.replace(/[<&>]/g, ' ')}</Message></Error></Errors><RequestID>double-${Date.now()}</RequestID></Response>`);
+}
 
 const xmlText = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const members = (items, render) => items.map((i) => `<member>${render(i)}</member>`).join('');
@@ -93,12 +115,38 @@ export function restOperation(service, method, url) {
   return `${method} ${path}`;
 }
 
-/** The operation any request asks for: query (Action=), JSON (X-Amz-Target) or REST (method and path). */
+/** The S3 (and S3 Control) IAM action of a path-style request, by method, path and sub-resource. */
+function s3Action(method, url) {
+  const parsed = new URL(url ?? '/', 'http://double');
+  if (parsed.pathname.startsWith('/v20180820/configuration/publicAccessBlock')) return method === 'GET' ? 'GetAccountPublicAccessBlock' : method === 'PUT' ? 'PutAccountPublicAccessBlock' : 'DeleteAccountPublicAccessBlock';
+  if (parsed.pathname === '/') return 'ListAllMyBuckets';
+  const sub = ['policyStatus', 'publicAccessBlock', 'encryption', 'versioning', 'policy', 'acl'].find((q) => parsed.searchParams.has(q));
+  const verb = method === 'GET' ? 'Get' : method === 'PUT' ? 'Put' : 'Delete';
+  const names = { policyStatus: 'BucketPolicyStatus', publicAccessBlock: 'BucketPublicAccessBlock', encryption: 'EncryptionConfiguration', versioning: 'BucketVersioning', policy: 'BucketPolicy', acl: 'BucketAcl' };
+  if (sub) return `${verb}${names[sub]}`;
+  return method === 'HEAD' ? 'ListBucket' : method === 'PUT' ? 'CreateBucket' : `${method} ${parsed.pathname}`;
+}
+
+/**
+ * The IAM action a request needs: its operation, except where IAM names the permission otherwise (S3's, AWS
+ * Budgets' ViewBudget and ModifyBudget, GuardDuty's REST paths).
+ */
 function operationName(req, body, service) {
   const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return target.split('.').pop();
+  if (service === 's3') return s3Action(req.method, req.url);
+  if (typeof target === 'string') {
+    const operation = target.split('.').pop();
+    if (service === 'budgets') return /^Describe/.test(operation) ? 'ViewBudget' : 'ModifyBudget';
+    return operation;
+  }
   const action = /(?:^|&)Action=(\w+)/.exec(body.toString('latin1'))?.[1];
-  return action ?? restOperation(service, req.method, req.url);
+  if (action) return action;
+  if (service === 'guardduty') {
+    const path = new URL(req.url ?? '/', 'http://double').pathname;
+    if (path === '/detector') return req.method === 'POST' ? 'CreateDetector' : 'ListDetectors';
+    if (/^\/detector\/[^/]+$/.test(path)) return req.method === 'GET' ? 'GetDetector' : 'UpdateDetector';
+  }
+  return restOperation(service, req.method, req.url);
 }
 
 /**
@@ -110,7 +158,7 @@ function operationName(req, body, service) {
  *   tests check the published IAM policies against the calls the CLI made).
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
-export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onForwarded, onRequest } = {}) {
+export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onForwarded, onRequest, latencyMs = 0 } = {}) {
   const moto = new URL(motoUrl);
   /** account id → region → analyzers */
   const analyzers = new Map();
@@ -122,6 +170,12 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
   const findings = new Map();
   /** account id → its primary contact (ContactInformation) */
   const contacts = new Map();
+  /** How long every answer is held (changed at POST /__double/latency/<ms>). */
+  let latency = latencyMs;
+  /** `${account}/${region}` → EC2 account settings moto lacks */
+  const ec2Settings = new Map();
+  /** `${account}/${budget}` → notification key → subscribers, from the calls that created them */
+  const budgetSubscribers = new Map();
 
   const forward = (req, body, res, headers = req.headers, path = req.url, method = req.method) =>
     new Promise((resolve) => {
@@ -569,6 +623,173 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
     return answer(res, 200, { ContactInformation: c });
   }
 
+  /** EC2's account-level settings moto does not have, per account and region (query protocol, XML answers). */
+  async function ec2Setting(req, res, scope, action, params) {
+    const account = await accountOf(req, scope);
+    const key = `${account}/${scope.region}`;
+    if (!ec2Settings.has(key)) ec2Settings.set(key, { snapshot: 'unblocked', image: 'unblocked', metadata: {} });
+    const state = ec2Settings.get(key);
+    const reply = (body) => {
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(`<${action}Response xmlns="${EC2_NS}"><requestId>double-${Date.now()}</requestId>${body}</${action}Response>`);
+    };
+    const invalid = (message) => ec2Error(res, 400, 'InvalidParameterValue', message);
+    switch (action) {
+      case 'GetSnapshotBlockPublicAccessState':
+        return reply(`<state>${state.snapshot}</state><managedBy>account</managedBy>`);
+      case 'EnableSnapshotBlockPublicAccess': {
+        const wanted = params.get('State');
+        if (!['block-all-sharing', 'block-new-sharing'].includes(wanted)) return invalid(`Invalid value for State: ${wanted}`);
+        state.snapshot = wanted;
+        return reply(`<state>${wanted}</state>`);
+      }
+      case 'DisableSnapshotBlockPublicAccess':
+        state.snapshot = 'unblocked';
+        return reply('<state>unblocked</state>');
+      case 'GetImageBlockPublicAccessState':
+        return reply(`<imageBlockPublicAccessState>${state.image}</imageBlockPublicAccessState><managedBy>account</managedBy>`);
+      case 'EnableImageBlockPublicAccess': {
+        const wanted = params.get('ImageBlockPublicAccessState');
+        if (wanted !== 'block-new-sharing') return invalid(`Invalid value for ImageBlockPublicAccessState: ${wanted}`);
+        state.image = wanted;
+        return reply(`<imageBlockPublicAccessState>${wanted}</imageBlockPublicAccessState>`);
+      }
+      case 'DisableImageBlockPublicAccess':
+        state.image = 'unblocked';
+        return reply('<imageBlockPublicAccessState>unblocked</imageBlockPublicAccessState>');
+      case 'GetInstanceMetadataDefaults': {
+        const m = state.metadata;
+        const fields = [['httpTokens', m.httpTokens], ['httpPutResponseHopLimit', m.hopLimit], ['httpEndpoint', m.httpEndpoint], ['instanceMetadataTags', m.tags]]
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => `<${k}>${v}</${k}>`)
+          .join('');
+        return reply(`<accountLevel>${fields}</accountLevel>`);
+      }
+      default: {
+        // ModifyInstanceMetadataDefaults: "no-preference" clears a field; -1 clears the hop limit.
+        const tokens = params.get('HttpTokens');
+        const hop = params.get('HttpPutResponseHopLimit');
+        if (tokens && !['optional', 'required', 'no-preference'].includes(tokens)) return invalid(`Invalid value for HttpTokens: ${tokens}`);
+        if (hop && !(Number(hop) === -1 || (Number(hop) >= 1 && Number(hop) <= 64))) return invalid(`Invalid value for HttpPutResponseHopLimit: ${hop}`);
+        if (tokens) state.metadata.httpTokens = tokens === 'no-preference' ? undefined : tokens;
+        if (hop) state.metadata.hopLimit = Number(hop) === -1 ? undefined : Number(hop);
+        return reply('<return>true</return>');
+      }
+    }
+  }
+
+  /**
+   * DescribeSnapshots with RestorableBy=all (the public ones), which moto ignores: moto's answer without it, less
+   * the snapshots whose createVolumePermission moto does not give to group "all". moto also ignores OwnerIds=self
+   * (it lists the snapshots of its built-in AMIs to everyone): those of other owners are left out too.
+   */
+  async function publicSnapshots(req, body, res, scope) {
+    const text = body.toString();
+    const account = /(?:^|&)Owner\.\d+=self(?:&|$)/.test(text) ? await accountOf(req, scope) : undefined;
+    const withoutFilter = text.replace(/&?RestorableBy(?:UserId)?\.\d+=all/g, '');
+    const listed = await askMoto(req, scope, 'ec2', withoutFilter);
+    res.writeHead(listed.status || 500, { 'content-type': 'text/xml' });
+    if (listed.status !== 200) return res.end(listed.text);
+    const items = [...listed.text.matchAll(/<item>\s*<snapshotId>(snap-[0-9a-f]+)<\/snapshotId>[\s\S]*?<\/item>/g)];
+    const kept = [];
+    for (const [item, id] of items) {
+      if (account && !item.includes(`<ownerId>${account}</ownerId>`)) continue;
+      const attribute = await askMoto(req, scope, 'ec2', `Action=DescribeSnapshotAttribute&Version=2016-11-15&SnapshotId=${id}&Attribute=createVolumePermission`);
+      if (/<group>all<\/group>/.test(attribute.text)) kept.push(item);
+    }
+    const answer = listed.text.replace(/<snapshotSet>[\s\S]*<\/snapshotSet>/, `<snapshotSet>${kept.join('')}</snapshotSet>`);
+    return res.end(answer);
+  }
+
+  /** S3 GetBucketPolicyStatus: is the bucket's policy public (an Allow to "*" without a condition)? */
+  async function bucketPolicyStatus(req, res) {
+    const path = req.url.replace(/\?.*$/, '?policy');
+    const headers = { ...req.headers, host: moto.host };
+    const policy = await forward(req, '', undefined, headers, path, 'GET');
+    if (policy.status !== 200) {
+      res.writeHead(policy.status || 500, { 'content-type': 'application/xml' });
+      return res.end(policy.text);
+    }
+    const statements = [JSON.parse(policy.text).Statement ?? []].flat();
+    const everyone = (p) => p === '*' || (p && typeof p === 'object' && [p.AWS].flat().includes('*'));
+    const isPublic = statements.some((st) => st.Effect === 'Allow' && everyone(st.Principal) && !st.Condition);
+    res.writeHead(200, { 'content-type': 'application/xml' });
+    return res.end(`<?xml version="1.0" encoding="UTF-8"?><PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>${isPublic}</IsPublic></PolicyStatus>`);
+  }
+
+  /**
+   * AWS Budgets: the subscribers of each notification (moto keeps them but has no DescribeSubscribersForNotification)
+   * and UpdateBudget (which moto lacks: the budget is made again with its notifications and their subscribers).
+   */
+  async function budgets(req, body, res, scope, operation) {
+    const input = JSON.parse(body.toString() || '{}');
+    const notificationKey = (n) => `${n.NotificationType}/${n.ComparisonOperator}/${Number(n.Threshold)}/${n.ThresholdType ?? 'PERCENTAGE'}`;
+    const subscribersOf = (budgetName) => {
+      const key = `${input.AccountId}/${budgetName}`;
+      if (!budgetSubscribers.has(key)) budgetSubscribers.set(key, new Map());
+      return budgetSubscribers.get(key);
+    };
+    const passOn = async () => {
+      const answered = await forward(req, body, undefined);
+      res.writeHead(answered.status || 500, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(answered.text);
+      return answered.status === 200;
+    };
+    if (operation === 'CreateBudget') {
+      if (await passOn()) {
+        const subscribers = subscribersOf(input.Budget?.BudgetName);
+        for (const n of input.NotificationsWithSubscribers ?? []) subscribers.set(notificationKey(n.Notification), [...(n.Subscribers ?? [])]);
+      }
+      return undefined;
+    }
+    if (operation === 'CreateNotification') {
+      if (await passOn()) subscribersOf(input.BudgetName).set(notificationKey(input.Notification), [...(input.Subscribers ?? [])]);
+      return undefined;
+    }
+    if (operation === 'CreateSubscriber') {
+      const subscribers = subscribersOf(input.BudgetName);
+      const key = notificationKey(input.Notification ?? {});
+      if (!subscribers.has(key)) return answer(res, 400, { Message: 'Notification not found' }, 'NotFoundException');
+      if (subscribers.get(key).some((x) => x.Address === input.Subscriber?.Address)) return answer(res, 400, { Message: 'Subscriber already exists' }, 'DuplicateRecordException');
+      subscribers.get(key).push(input.Subscriber);
+      return answer(res, 200, {});
+    }
+    if (operation === 'DescribeSubscribersForNotification') {
+      const described = await askMoto(req, scope, 'budgets', JSON.stringify({ AccountId: input.AccountId, BudgetName: input.BudgetName }), 'AWSBudgetServiceGateway.DescribeBudget');
+      if (described.status !== 200) {
+        res.writeHead(described.status || 500, { 'content-type': 'application/x-amz-json-1.1' });
+        return res.end(described.text);
+      }
+      const list = subscribersOf(input.BudgetName).get(notificationKey(input.Notification ?? {}));
+      if (!list) return answer(res, 400, { Message: 'Notification not found' }, 'NotFoundException');
+      return answer(res, 200, { Subscribers: list });
+    }
+    // UpdateBudget: moto's budget, made again with the new one and the notifications it had.
+    const name = input.NewBudget?.BudgetName;
+    const target = (op) => `AWSBudgetServiceGateway.${op}`;
+    const described = await askMoto(req, scope, 'budgets', JSON.stringify({ AccountId: input.AccountId, BudgetName: name }), target('DescribeBudget'));
+    if (described.status !== 200) {
+      res.writeHead(described.status || 500, { 'content-type': 'application/x-amz-json-1.1' });
+      return res.end(described.text);
+    }
+    const notified = await askMoto(req, scope, 'budgets', JSON.stringify({ AccountId: input.AccountId, BudgetName: name }), target('DescribeNotificationsForBudget'));
+    const notifications = notified.status === 200 ? JSON.parse(notified.text).Notifications ?? [] : [];
+    const subscribers = subscribersOf(name);
+    await askMoto(req, scope, 'budgets', JSON.stringify({ AccountId: input.AccountId, BudgetName: name }), target('DeleteBudget'));
+    const budget = { ...input.NewBudget };
+    delete budget.CalculatedSpend; // AWS computes it
+    const created = await askMoto(req, scope, 'budgets', JSON.stringify({
+      AccountId: input.AccountId,
+      Budget: budget,
+      NotificationsWithSubscribers: notifications.map((n) => ({ Notification: n, Subscribers: subscribers.get(notificationKey(n)) ?? [] })),
+    }), target('CreateBudget'));
+    if (created.status !== 200) {
+      res.writeHead(created.status || 500, { 'content-type': 'application/x-amz-json-1.1' });
+      return res.end(created.text);
+    }
+    return answer(res, 200, {});
+  }
+
   /** Test-only control: seed the ACTIVE (or other) findings of an account's analyzer in a region. */
   function findingsControl(req, body, res, account, region) {
     const now = new Date().toISOString();
@@ -580,12 +801,18 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => (latency > 0 && !req.url?.startsWith('/__double/') ? setTimeout(handle, latency) : handle()));
+    const handle = () => {
       const body = Buffer.concat(chunks);
       const scope = signatureScope(req);
       if (scope && onRequest) {
         const agent = `${req.headers['user-agent'] ?? ''} ${req.headers['x-amz-user-agent'] ?? ''}`;
         onRequest({ service: scope.service, operation: operationName(req, body, scope.service), userAgent: agent, rootSession: rootSessions.has(scope.accessKeyId) });
+      }
+      const latencyControl = /^\/__double\/latency\/(\d+)$/.exec(req.url ?? '');
+      if (latencyControl) {
+        latency = Number(latencyControl[1]);
+        return answer(res, 200, { latencyMs: latency });
       }
       const control = /^\/__double\/root\/(\d{12})$/.exec(req.url ?? '');
       if (control) return rootControl(req, body, res, control[1]);
@@ -629,8 +856,24 @@ export async function startAwsDouble(motoUrl, { regions = DEFAULT_REGIONS, onFor
       if (scope?.service === 'access-analyzer') {
         return void accessAnalyzer(req, body, res, scope).catch((err) => answer(res, 500, { message: String(err) }, 'InternalServerException'));
       }
+      if (scope?.service === 'ec2') {
+        const ec2Params = new URLSearchParams(body.toString());
+        const ec2Action = ec2Params.get('Action');
+        const failedEc2 = (err) => ec2Error(res, 500, 'InternalError', String(err));
+        if (EC2_SETTING_ACTIONS.includes(ec2Action)) return void ec2Setting(req, res, scope, ec2Action, ec2Params).catch(failedEc2);
+        if (ec2Action === 'DescribeSnapshots' && [...ec2Params.entries()].some(([k, v]) => /^RestorableBy(UserId)?\.\d+$/.test(k) && v === 'all')) {
+          return void publicSnapshots(req, body, res, scope).catch(failedEc2);
+        }
+      }
+      if (scope?.service === 's3' && req.method === 'GET' && /[?&]policyStatus(=|&|$)/.test(req.url ?? '')) {
+        return void bucketPolicyStatus(req, res).catch((err) => answer(res, 500, { message: String(err) }, 'InternalError'));
+      }
+      const budgetOperation = scope?.service === 'budgets' ? target.split('.').pop() : undefined;
+      if (['CreateBudget', 'CreateNotification', 'CreateSubscriber', 'DescribeSubscribersForNotification', 'UpdateBudget'].includes(budgetOperation)) {
+        return void budgets(req, body, res, scope, budgetOperation).catch((err) => answer(res, 500, { Message: String(err) }, 'InternalErrorException'));
+      }
       void forward(req, body, res);
-    });
+    };
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();

@@ -7,7 +7,8 @@
 //
 // First, start-up: `--help` and `--version` against a bare `node -e 0`, in pairs run back to back (so both see the
 // same machine load), the median ratio of each; the target is at most 1.5×, and the bench stops if it is missed.
-// Then the privilege-escalation analysis on generated authorization details (scripts/bench-escalation.mjs).
+// Then the privilege-escalation analysis on generated authorization details (scripts/bench-escalation.mjs), and the
+// account defaults over 17 regions with 100 ms added to every AWS answer (scripts/bench-defaults.mjs).
 // --users     account sizes to measure, each in a fresh emulator state (each user: console password, access key, group)
 // --accounts  also audit an Organization of this many member accounts with --org --format jsonl (0: skip)
 // --runs      audits per size; the median is printed
@@ -21,6 +22,7 @@ import { parseArgs, promisify } from 'node:util';
 import { AddUserToGroupCommand, AttachGroupPolicyCommand, CreateAccessKeyCommand, CreateGroupCommand, CreateLoginProfileCommand, CreatePolicyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AccessAnalyzerClient, ConflictException, CreateAnalyzerCommand } from '@aws-sdk/client-accessanalyzer';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { benchAccountDefaults, busyTime } from './bench-defaults.mjs';
 import { benchEscalation } from './bench-escalation.mjs';
 import { hasMoto, startEmulator } from './moto.mjs';
 
@@ -83,6 +85,11 @@ if (!benchEscalation()) {
 
 if (!hasMoto() || spawnSync('aws', ['--version'], { stdio: 'ignore' }).status !== 0) {
   console.error('The benchmark needs moto_server and the AWS CLI (pip install "moto[server]" awscli).');
+  process.exit(1);
+}
+
+if (!(await benchAccountDefaults())) {
+  console.error('The account defaults missed a target (init within 10 s over 17 regions at 100 ms a call; audit\'s checks of them within one round trip): see scripts/bench-defaults.mjs.');
   process.exit(1);
 }
 
@@ -209,14 +216,8 @@ function verboseSummary(stderr) {
 
 /** How long moto was answering something during [from, to]: the union of its busy intervals. */
 function emulatorBusy(from, to) {
-  const spans = exchanges.filter((e) => e.started >= from && e.ended <= to).sort((a, b) => a.started - b.started);
+  const busy = busyTime(exchanges, from, to);
   exchanges.length = 0; // measured; the next run starts afresh
-  let busy = 0;
-  let reach = from;
-  for (const e of spans) {
-    if (e.ended > reach) busy += e.ended - Math.max(e.started, reach);
-    reach = Math.max(reach, e.ended);
-  }
   return busy;
 }
 

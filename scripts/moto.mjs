@@ -34,7 +34,9 @@ export async function startMoto() {
   const logFd = openSync(logFile, 'w');
   const log = () => readFileSync(logFile, 'utf8');
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    // No built-in AMIs: with them, an account's first EC2 call in a region makes some 1,200 snapshots (init's
+    // account defaults touch 17 regions: 15 s per new account). Tests register the AMIs they need.
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', MOTO_EC2_LOAD_DEFAULT_AMIS: 'false' },
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd); // the child has its own copy
@@ -65,7 +67,7 @@ export async function startMoto() {
 /**
  * moto behind the test double for the operations moto lacks (scripts/aws-double.mjs): `url` is where the CLI and
  * the tests send every AWS call.
- * @param {{ regions?: string[], onForwarded?: (exchange: { operation: string, status: number, started: number, ended: number }) => void, onRequest?: (call: { service: string, operation: string, userAgent: string, rootSession: boolean }) => void }} [options]
+ * @param {{ regions?: string[], latencyMs?: number, onForwarded?: (exchange: { operation: string, status: number, started: number, ended: number }) => void, onRequest?: (call: { service: string, operation: string, userAgent: string, rootSession: boolean }) => void }} [options]
  *   (see startAwsDouble)
  * @returns {Promise<{ url: string, motoUrl: string, stop: () => void }>}
  */

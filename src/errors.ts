@@ -244,7 +244,7 @@ export function describeError(err: unknown, context: ErrorContext = {}): Reporte
         message: `Error: ${call} failed: ${reason}\nThe credentials were rejected or have expired.\n${CREDENTIALS_HELP}`,
       };
     }
-    const hint = code === 'AccessDenied' || code === 'AccessDeniedException' ? `\n${accessDeniedHint(e)}` : '';
+    const hint = code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation' ? `\n${accessDeniedHint(e)}` : '';
     return { exitCode: ExitCode.runtime, message: `Error: ${call} failed: ${reason}${hint}` };
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -269,7 +269,13 @@ function untrustedCertificate(err: unknown): string | undefined {
   return undefined;
 }
 
+/** "ec2(eu-west-1):GetEbsEncryptionByDefault" → "ec2:GetEbsEncryptionByDefault in eu-west-1": the IAM action, and where. */
+export function deniedAction(call: string | undefined): string | undefined {
+  const m = call ? /^([\w-]+)\(([\w-]+)\):(\w+)$/.exec(call) : null;
+  return m ? `${m[1]}:${m[3]} in ${m[2]}` : call;
+}
+
 function accessDeniedHint(e: AwsErrorLike): string {
-  const action = e.$awsCall ?? 'this action';
+  const action = deniedAction(e.$awsCall) ?? 'this action';
   return `The caller is not allowed to perform ${action}. See "Required IAM permissions" in the README.`;
 }

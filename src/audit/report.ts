@@ -69,20 +69,29 @@ export const STATUS_ORDER: CheckStatus[] = ['fail', 'error', 'accepted', 'pass',
 export const CONSOLE_ONLY_CHECKS = ['root-mfa', 'root-hardware-mfa'];
 /** Checks whose fix needs facts only the account's owner has (its postal address, its teams' inboxes). */
 export const OWNER_ONLY_CHECKS = ['account-contacts'];
+/** Checks of services that cost money, which init turns on only when asked (--cloudtrail) or not at all (GuardDuty). */
+export const PAID_CHECKS = ['cloudtrail-multi-region', 'guardduty'];
 
 /**
- * When every failing check is a console-only root item (or the contacts only the owner can give), the report says
- * so in those words: after `init` this is what is left, and no tool can do it.
+ * When every failing check is a console-only root item, a contact only the owner can give, or a paid service init
+ * leaves to the owner, the report says so in those words: after `init` this is what is left, and why.
  */
 export function consoleOnlyNote(doc: AuditDocument): string | undefined {
   const failing = [...new Set(doc.accounts.flatMap((a) => a.checks.filter((c) => c.status === 'fail').map((c) => c.id)))];
-  if (!failing.length || failing.some((id) => !CONSOLE_ONLY_CHECKS.includes(id) && !OWNER_ONLY_CHECKS.includes(id))) return undefined;
-  const root = failing.filter((id) => CONSOLE_ONLY_CHECKS.includes(id));
-  const owner = failing.filter((id) => OWNER_ONLY_CHECKS.includes(id));
-  const contacts = `the account's contacts (${owner.join(', ')}), which are yours to give`;
-  if (!root.length) return `Only ${contacts} fail: follow the fix above.`;
-  const rootItems = `console-only root items (${root.join(', ')}), which no API can fix: sign in as the root user`;
-  return `Only ${rootItems}${owner.length ? `, and ${contacts},` : ''} fail; follow the fix above.`;
+  const known = [...CONSOLE_ONLY_CHECKS, ...OWNER_ONLY_CHECKS, ...PAID_CHECKS];
+  if (!failing.length || failing.some((id) => !known.includes(id))) return undefined;
+  const of = (ids: string[]) => failing.filter((id) => ids.includes(id));
+  const root = of(CONSOLE_ONLY_CHECKS);
+  const owner = of(OWNER_ONLY_CHECKS);
+  const paid = of(PAID_CHECKS);
+  const parts = [
+    ...(root.length ? [`console-only root items (${root.join(', ')}), which no API can fix: sign in as the root user`] : []),
+    ...(owner.length ? [`the account's contacts (${owner.join(', ')}), which are yours to give`] : []),
+    ...(paid.length ? [`services that cost money, which init turns on only when asked (${paid.join(', ')})`] : []),
+  ];
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')}, and ${parts.at(-1)},`;
+  // A part that has a colon of its own (root's) is followed by a semicolon.
+  return `Only ${list} fail${parts.length === 1 && !root.length ? ':' : ';'} follow the fix above.`;
 }
 
 /** How an account is named in reports: its id, with its alias and its name in the Organization when known. */

@@ -1,7 +1,7 @@
 /** Runs the selected checks against one account. A check that cannot read what it needs is `error`, never skipped. */
 import type { AwsClients } from '../aws/clients.js';
 import type { Context } from '../context.js';
-import { awsErrorCode, awsFailureReason } from '../errors.js';
+import { awsErrorCode, awsFailureReason, deniedAction } from '../errors.js';
 import { listSome, remediationFor, type AuditSettings, type Check, type CheckResult, type CheckStatus, type Finding } from '../checks/types.js';
 import { forAuditedAccount } from '../checks/fix.js';
 import type { AccountIdentity } from '../account/identity.js';
@@ -44,7 +44,7 @@ export function countStatuses(checks: { status: CheckStatus }[]): StatusCounts {
 export function explainFailure(err: unknown): string {
   const code = awsErrorCode(err);
   const e = err as { message?: string; $awsCall?: string };
-  if (code === 'AccessDenied') return `missing permission ${e.$awsCall ?? 'for a read'} (AccessDenied)`;
+  if (code === 'AccessDenied' || code === 'UnauthorizedOperation') return `missing permission ${deniedAction(e.$awsCall) ?? 'for a read'} (AccessDenied)`;
   if (code !== undefined) return `${e.$awsCall ?? 'an AWS call'} failed: ${awsFailureReason(err)}`;
   return (e?.message ?? String(err)).split('\n')[0] ?? '';
 }

@@ -102,7 +102,7 @@ export const accountDefaultChecks: Check[] = [
       const budgets = await s.budgetAlerts();
       const alerting = budgets.find((b) => b.notifies);
       if (alerting) return pass(`the cost budget ${alerting.name} notifies someone`);
-      const text = budgets.length ? `${budgets.length === 1 ? 'the cost budget' : `${budgets.length} cost budgets`} (${budgets.map((b) => b.name).join(', ')}) notify nobody` : 'no cost budget';
+      const text = budgets.length === 0 ? 'no cost budget' : budgets.length === 1 ? `the cost budget ${budgets[0]?.name} notifies nobody` : `${budgets.length} cost budgets (${budgets.map((b) => b.name).join(', ')}) notify nobody`;
       return failWith([{ resource: s.account.accountId, text }]);
     },
   },

@@ -1,12 +1,15 @@
 /**
- * The benchmarks audit reports against, as data: each requirement of their identity-and-access section with its id
- * as the publisher numbers it, its title, and whether the benchmark calls it automated or manual. Checks map to
+ * The benchmarks audit reports against, as data: each requirement of their identity-and-access section (and the
+ * account defaults of other sections that audit checks: S3 Block Public Access, CloudTrail, EBS encryption) with its
+ * id as the publisher numbers it, its title, and whether the benchmark calls it automated or manual. Checks map to
  * these ids (src/checks/*.ts, `mappings`); a requirement no check maps to is reported as "not checked" with what a
  * person must look at, so nothing of a section is silently missing.
  *
  * Sources: the CIS AWS Foundations Benchmark v3.0.0 (section 1), v5.0.0 (section 1) and v7.0.0 (section 2), as
  * transcribed in Prowler's compliance files (prowler/compliance/aws/cis_{3.0,5.0,7.0}_aws.json); AWS Security Hub
- * CSPM's IAM and Account controls; the AWS Startup Security Baseline's account controls.
+ * CSPM's IAM and Account controls and the day-one controls S3.1, EC2.7, CloudTrail.1, CloudTrail.4, GuardDuty.1 (as
+ * Prowler's aws_foundational_security_best_practices_aws.json maps them); the AWS Startup Security Baseline's
+ * account controls.
  */
 
 export const FRAMEWORK_IDS = ['cis-7.0', 'cis-5.0', 'cis-3.0', 'security-hub', 'ssb'] as const;

@@ -45,13 +45,12 @@ interface BudgetData {
 const usd = (n: number) => `${n} USD`;
 
 /** Who the budget emails: --budget-email, else the security contact this run sets, else the account's own. */
-async function budgetEmail(ctx: StepContext): Promise<string> {
-  const given = ctx.settings.budget?.email ?? ctx.settings.securityContact?.email;
-  if (given) return given;
-  const existing = (await securityContact(ctx))?.email;
-  if (existing) return existing;
-  throw new UsageError('--budget-email: the budget needs someone to notify, and the account has no security contact email; give --budget-email <address> (or --security-contact-email). Nothing was changed.');
+async function budgetEmail(ctx: StepContext): Promise<string | undefined> {
+  return ctx.settings.budget?.email ?? ctx.settings.securityContact?.email ?? (await securityContact(ctx))?.email;
 }
+
+const noEmail = () =>
+  new UsageError('--budget-email: the budget needs someone to notify, and the account has no security contact email; give --budget-email <address> (or --security-contact-email). Nothing was changed.');
 
 export const budgetStep: Step<BudgetData> = {
   id: 'budget',
@@ -60,7 +59,7 @@ export const budgetStep: Step<BudgetData> = {
   async inspect(ctx) {
     const wanted = ctx.settings.budget;
     const none: BudgetData = { addNotifications: [], addSubscriber: [] };
-    if (!wanted) return plan(this, 'skip', 'no budget (--no-budget)', none);
+    if (!wanted) return plan(this, 'skip', 'no budget (none asked for)', none);
     const existing = (await budgetsOf(ctx, ctx.account.accountId)).find((b) => b.BudgetName === wanted.name);
     if (!existing && wanted.amount === undefined) return plan(this, 'skip', 'no budget: --budget-amount <USD a month> sets one', none);
     if (existing && (existing.BudgetType !== 'COST' || existing.TimeUnit !== 'MONTHLY')) {
@@ -68,6 +67,11 @@ export const budgetStep: Step<BudgetData> = {
     }
     const email = await budgetEmail(ctx);
     const alerts = BUDGET_NOTIFICATIONS.map(describeNotification).join(', ');
+    if (!email && existing && wanted.amount === undefined) {
+      // Nothing was asked of this budget, and there is no one to check its alerts against: it is left as it is.
+      return plan(this, 'unchanged', `monthly cost budget ${wanted.name} of ${usd(Number(existing.BudgetLimit?.Amount))} left as it is (no email given to check its alerts against)`, none);
+    }
+    if (!email) throw noEmail();
     if (!existing) {
       return plan(this, 'create', `monthly cost budget ${wanted.name} of ${usd(wanted.amount ?? 0)}, emailing ${email} at ${alerts}`, { ...none, email, create: true }, [
         { field: 'amount', to: usd(wanted.amount ?? 0) },

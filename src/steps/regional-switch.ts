@@ -24,7 +24,7 @@ export interface RegionalSwitch<S> {
   /** What the region gets: "on (AWS managed key)". */
   wanted(ctx: StepContext, state: S): string;
   set(ctx: StepContext, region: string, state: S): Promise<void>;
-  /** The AWS call `set` makes, to name it when a region fails. */
+  /** The AWS call `set` makes, to name it when a region fails (another call `set` makes is named where it failed). */
   call: string;
   /** What the switch would break in a region (ids of public AMIs, …), and how to say it. */
   breaks?: {
@@ -96,7 +96,8 @@ export function regionalSwitchStep<S>(sw: RegionalSwitch<S>): Step<SwitchData<S>
           await sw.set(ctx, region, state);
         } catch (err) {
           // Every region is tried: one that fails does not keep the others from converging.
-          failed.push(`${region}: ${awsFailureReason(err)}`);
+          const call = (err as { $awsCall?: string }).$awsCall?.replace(/\(.*\)/, '');
+          failed.push(`${region}: ${call && call !== sw.call ? `${call}: ` : ''}${awsFailureReason(err)}`);
         } finally {
           done += 1;
           ctx.out.progress(`${sw.title}: ${done} of ${total} regions`);

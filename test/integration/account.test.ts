@@ -52,7 +52,10 @@ describe.skipIf(noMoto)('--account: onboarding a member account from the managem
 });
 
 describe.skipIf(noMoto)('centralized root access, through the test double (moto has neither AssumeRoot nor the feature)', () => {
-  const BASELINE_OFF = ['--no-alias', '--no-password-policy', '--no-security-contact', '--no-support-role', '--no-access-analyzer'];
+  const BASELINE_OFF = [
+  '--no-alias', '--no-password-policy', '--no-security-contact', '--no-support-role', '--no-access-analyzer',
+  '--no-s3-block-public-access', '--no-ebs-encryption', '--no-snapshot-block-public-access', '--no-ami-block-public-access', '--no-imds-defaults', '--no-budget',
+];
   const rootState = async (account: string) => (await fetch(`${motoUrl}/__double/root/${account}`)).json();
 
   it('--centralize-root-access in the management account, then --remove-root-credentials in a member: planned, removed, converged', async () => {

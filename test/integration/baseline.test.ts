@@ -10,7 +10,7 @@ import { cliEnv, freshAccount, iamFor, motoUrl, mutatingCallsIn, noMoto, runCli,
 
 const defaultInit = (dir: string, endpoint = motoUrl) => [
   'init', '--yes', '--alias', `base-${Math.floor(Math.random() * 1e9)}`, '--admin-user', 'alice',
-  '--security-contact-email', 'security@example.com', '--security-contact-phone', '+1 206 555 0100',
+  '--security-contact-email', 'security@example.com', '--security-contact-phone', '+1 206 555 0100', '--budget-amount', '100',
   '--mfa-secret-file', join(dir, 'alice.otp'), '--endpoint-url', endpoint,
 ];
 
@@ -43,11 +43,13 @@ describe.skipIf(noMoto)('after init, audit proves it', () => {
       'root-mfa': 'fail', // console only
       'root-hardware-mfa': 'fail', // console only
       'account-contacts': 'fail', // init sets the security contact; billing, operations and the primary contact are the owner's to give
+      'cloudtrail-multi-region': 'fail', // its bucket's storage costs money: only with --cloudtrail
+      guardduty: 'fail', // paid after a trial: init never enables it
       'root-credentials-management': 'skip', // not in an Organization
       'identity-center-admin': 'skip', // not in an Organization
       'organization-guardrails': 'skip', // not in an Organization
     });
-    expect(Object.keys(r.statuses)).toHaveLength(36);
+    expect(Object.keys(r.statuses)).toHaveLength(44);
     expect(r.detail('access-analyzer')).toBe('an ACTIVE analyzer in each of 3 enabled regions');
     expect(r.detail('security-contact')).toBe('SECURITY contact security <security@example.com>');
     expect(r.detail('support-role')).toMatch(/AWSSupportRole/);
@@ -55,7 +57,7 @@ describe.skipIf(noMoto)('after init, audit proves it', () => {
     const table = await runCli(['audit', '--endpoint-url', motoUrl], { env: cliEnv(creds) });
     expect(table.stderr).toBe(''); // no Node warning (e.g. about listeners on the abort signal) reaches the user
     expect(table.stdout).toContain(
-      "Only console-only root items (root-mfa, root-hardware-mfa), which no API can fix: sign in as the root user, and the account's contacts (account-contacts), which are yours to give, fail; follow the fix above.",
+      "Only console-only root items (root-mfa, root-hardware-mfa), which no API can fix: sign in as the root user, the account's contacts (account-contacts), which are yours to give, and services that cost money, which init turns on only when asked (cloudtrail-multi-region, guardduty), fail; follow the fix above.",
     );
 
     const again = await runCli([...args, '--json', '--verbose'], { env: cliEnv(creds), cwd: dir });

@@ -32,6 +32,9 @@ const scripted = (dir: string, endpoint = motoUrl) => [
   'security@example.com',
   '--security-contact-phone',
   '+1 206 555 0100',
+  '--budget-amount',
+  '100',
+  '--cloudtrail',
   '--mfa-secret-file',
   join(dir, 'alice.otp'),
   '--endpoint-url',
@@ -79,7 +82,7 @@ describe.skipIf(noMoto)('init against moto', () => {
 
     const doc = JSON.parse(r.stdout);
     expect(doc.account).toMatchObject({ id: creds.accountId, alias, isRoot: false, organization: { role: 'none' } });
-    expect(statusesOf(doc)).toEqual(Array(10).fill('create'));
+    expect(statusesOf(doc)).toEqual(Array(17).fill('create'));
     expect(doc.signInUrl).toBe(`https://${alias}.signin.aws.amazon.com/console`);
     expect(doc.mfaSerial).toBe(`arn:aws:iam::${creds.accountId}:mfa/alice`);
 
@@ -122,7 +125,7 @@ describe.skipIf(noMoto)('init against moto', () => {
     expect((await runCli(args, { env: cliEnv(creds), cwd: dir })).code).toBe(0);
     const again = await runCli([...args, '--json', '--verbose'], { env: cliEnv(creds), cwd: dir });
     expect(again.code).toBe(0);
-    expect(statusesOf(JSON.parse(again.stdout))).toEqual(Array(10).fill('unchanged'));
+    expect(statusesOf(JSON.parse(again.stdout))).toEqual(Array(17).fill('unchanged'));
     expect(mutatingCallsIn(again.stderr)).toEqual([]);
     expect(again.stderr).toMatch(/^aws iam:ListAccountAliases \d+ms ok$/m); // --verbose did trace the reads
     expect(readdirSync(dir).sort()).toHaveLength(2); // no second credentials file
@@ -135,7 +138,7 @@ describe.skipIf(noMoto)('init against moto', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.dryRun).toBe(true);
-    expect(statusesOf(doc)).toEqual(Array(10).fill('create'));
+    expect(statusesOf(doc)).toEqual(Array(17).fill('create'));
     expect(r.stderr).toContain('+ Admin user');
     const s = await state(iamFor(creds));
     expect(s).toMatchObject({ users: [], aliases: [], unassigned: [] });

@@ -7,7 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { cliEnv, createOrganization, freshAccount, motoUrl, mutatingCallsIn, noMoto, runCli, workDir } from './support/moto.js';
 
-const BASELINE_OFF = ['--no-alias', '--no-password-policy', '--no-security-contact', '--no-support-role', '--no-access-analyzer'];
+const BASELINE_OFF = [
+  '--no-alias', '--no-password-policy', '--no-security-contact', '--no-support-role', '--no-access-analyzer',
+  '--no-s3-block-public-access', '--no-ebs-encryption', '--no-snapshot-block-public-access', '--no-ami-block-public-access', '--no-imds-defaults', '--no-budget',
+];
 
 let proxy: FaultProxy | undefined;
 afterEach(async () => {

@@ -42,15 +42,15 @@ describe.skipIf(noMoto)('audit reports and Security Hub, against moto', () => {
     const cases = junit.testsuites.testsuite.flatMap((s: { testcase: object[] }) => s.testcase) as { failure?: unknown }[];
     expect(cases.filter((c) => c.failure !== undefined)).toHaveLength(doc.summary.fail);
     expect(Number(junit.testsuites.failures)).toBe(doc.summary.fail);
-    expect(cases).toHaveLength(36);
+    expect(cases).toHaveLength(44);
 
     const ocsf = readFileSync(path('a.ocsf.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(ocsf).toHaveLength(36);
+    expect(ocsf).toHaveLength(44);
     for (const finding of ocsf) assertOcsfComplianceFinding(finding);
     expect(ocsf.every((f) => f.cloud.account.uid === creds.accountId)).toBe(true);
 
     const rows = parseCsv(readFileSync(path('a.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    expect(rows).toHaveLength(36);
+    expect(rows).toHaveLength(44);
     expect(rows.find((row) => row.check_id === 'console-mfa')).toMatchObject({ status: 'fail', account_id: creds.accountId });
 
     const html = readFileSync(path('a.html'), 'utf8');
@@ -92,17 +92,17 @@ describe.skipIf(noMoto)('audit reports and Security Hub, against moto', () => {
     await securityHubFor(creds).send(new EnableSecurityHubCommand({}));
     const first = await audit(creds, ['--security-hub']);
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain(`Security Hub: 36 findings imported into account ${creds.accountId}, us-east-1 (36 new, 0 updated)`);
+    expect(first.stderr).toContain(`Security Hub: 44 findings imported into account ${creds.accountId}, us-east-1 (44 new, 0 updated)`);
     const before = await ourFindings(creds);
-    expect(before).toHaveLength(36);
-    expect(new Set(before.map((f) => f.GeneratorId)).size).toBe(36);
+    expect(before).toHaveLength(44);
+    expect(new Set(before.map((f) => f.GeneratorId)).size).toBe(44);
     expect(before.find((f) => f.GeneratorId === 'account-alias')?.Compliance?.Status).toBe('FAILED');
 
     await new Promise((r) => setTimeout(r, 1100)); // UpdatedAt has millisecond precision; make the change plain
     const second = await audit(creds, ['--security-hub']);
-    expect(second.stderr).toContain('(0 new, 36 updated)');
+    expect(second.stderr).toContain('(0 new, 44 updated)');
     const after = await ourFindings(creds);
-    expect(after).toHaveLength(36);
+    expect(after).toHaveLength(44);
     const pick = (fs: AwsSecurityFinding[]) => fs.find((f) => f.GeneratorId === 'account-alias');
     expect(pick(after)?.UpdatedAt).not.toBe(pick(before)?.UpdatedAt);
     expect(pick(after)?.CreatedAt).toBe(pick(before)?.CreatedAt);

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CreateDetectorCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { AttachRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CLI, cliEnv, freshAccount, iamFor, motoUrl, noMoto, runCli, workDir, type Credentials } from './support/moto.js';
 
@@ -93,8 +94,13 @@ describe.skipIf(noMoto)('a member whose root keeps a virtual MFA device, accepte
       method: 'POST',
       body: JSON.stringify({ loginProfile: true, mfaDevices: [`arn:aws:iam::${member}:mfa/root-account-mfa-device`] }),
     });
-    const init = await runCli(['init', '--account', member, '--yes', '--no-admin-user', '--alias', `keeps-root-${Date.now() % 1e6}`, '--security-contact-email', 'security@acme.example', '--security-contact-phone', '+1 206 555 0100'], { env, cwd });
+    const init = await runCli(['init', '--account', member, '--yes', '--no-admin-user', '--alias', `keeps-root-${Date.now() % 1e6}`, '--security-contact-email', 'security@acme.example', '--security-contact-phone', '+1 206 555 0100', '--budget-amount', '50', '--cloudtrail'], { env, cwd });
     expect(init.code, init.stderr).toBe(0);
+    // GuardDuty on, as the Organization's delegated administrator turns it on for its members.
+    const memberCreds = await freshAccount(member);
+    for (const region of ['eu-west-1', 'us-east-1', 'us-west-2']) {
+      await new GuardDutyClient({ region, endpoint: motoUrl, credentials: { accessKeyId: memberCreds.accessKeyId, secretAccessKey: memberCreds.secretAccessKey, sessionToken: memberCreds.sessionToken } }).send(new CreateDetectorCommand({ Enable: true }));
+    }
 
     const audit = (extra: string[] = []) => runCli(['audit', '--account', member, '--json', ...extra], { env, cwd });
     const failing = (stdout: string) => JSON.parse(stdout).accounts[0].checks.filter((c: { status: string }) => !['pass', 'skip'].includes(c.status)).map((c: { id: string; status: string }) => [c.id, c.status]);

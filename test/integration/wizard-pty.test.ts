@@ -33,9 +33,11 @@ describe.skipIf(noMoto || !hasTmux)('the interactive wizard in a real terminal',
     answer('security@example.com');
     await s.waitFor(/Security contact phone/);
     answer('+1 206 555 0100');
+    await s.waitFor(/Monthly cost budget in USD/);
+    answer('100');
     // Every other choice at its recommended value, in the plan: then one question.
     const plan = await s.waitFor(/Plan[\s\S]*Apply these changes\?/);
-    for (const step of ['Password policy', 'Security contact', 'Support role', 'Access Analyzer', 'Admin group', 'Admin user', 'Console access', 'MFA device']) {
+    for (const step of ['Password policy', 'Security contact', 'Support role', 'Access Analyzer', 'S3 Block Public Access', 'Cost budget', 'Admin group', 'Admin user', 'Console access', 'MFA device']) {
       expect(plan[0]).toContain(step);
     }
     answer(''); // Apply, the default
@@ -92,6 +94,8 @@ describe.skipIf(noMoto || !hasTmux)('the interactive wizard in a real terminal',
     answer('ana.silva@example.com');
     await s.waitFor(/Identity Center user name/);
     answer(''); // ana.silva, from the email
+    await s.waitFor(/Monthly cost budget in USD/);
+    answer(''); // no budget
     const plan = await s.waitFor(/Plan[\s\S]*Apply these changes\?/);
     for (const step of ['Identity Center group', 'Identity Center user', 'Permission set', 'Account assignment']) expect(plan[0]).toContain(step);
     answer('');
@@ -116,7 +120,7 @@ describe.skipIf(noMoto || !hasTmux)('the interactive wizard in a real terminal',
     const dir = workDir();
     session = TmuxSession.start(
       dir,
-      [process.execPath, CLI, 'init', '--alias', 'qr-test', '--admin-user', 'erin', '--no-security-contact', '--endpoint-url', motoUrl],
+      [process.execPath, CLI, 'init', '--alias', 'qr-test', '--admin-user', 'erin', '--no-security-contact', '--no-budget', '--endpoint-url', motoUrl],
       { ...cliEnv(creds), TERM: 'xterm-256color' },
       80,
       24,

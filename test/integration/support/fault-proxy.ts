@@ -84,9 +84,23 @@ const REST_OPERATIONS: [RegExp, string][] = [
   [/^PUT \/analyzer(\?|$)/, 'CreateAnalyzer'],
 ];
 
+/** S3 and S3 Control (REST-XML, path-style here), named by method and sub-resource as IAM names their actions. */
+function s3Operation(method: string, url: string): string {
+  const parsed = new URL(url, 'http://proxy');
+  if (parsed.pathname.startsWith('/v20180820/configuration/publicAccessBlock')) return `${method === 'GET' ? 'Get' : 'Put'}AccountPublicAccessBlock`;
+  if (parsed.pathname === '/') return 'ListBuckets';
+  const names: Record<string, string> = { policyStatus: 'BucketPolicyStatus', publicAccessBlock: 'BucketPublicAccessBlock', encryption: 'BucketEncryption', versioning: 'BucketVersioning', policy: 'BucketPolicy', acl: 'BucketAcl' };
+  const sub = Object.keys(names).find((q) => parsed.searchParams.has(q));
+  if (sub) return `${method === 'GET' ? 'Get' : method === 'PUT' ? 'Put' : 'Delete'}${names[sub]}`;
+  return method === 'HEAD' ? 'HeadBucket' : method === 'PUT' ? 'CreateBucket' : `${method} ${parsed.pathname}`;
+}
+
+const isS3 = (req: IncomingMessage) => /\/s3\/aws4_request/.test(req.headers.authorization ?? '');
+
 function operationOf(req: IncomingMessage, body: string): string {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop() ?? target;
+  if (isS3(req)) return s3Operation(req.method ?? 'GET', req.url ?? '/');
   const rest = REST_OPERATIONS.find(([pattern]) => pattern.test(`${req.method} ${req.url}`));
   if (rest) return rest[1];
   return new URLSearchParams(body).get('Action') ?? 'unknown';
@@ -105,6 +119,18 @@ function errorAnswer(req: IncomingMessage, res: ServerResponse, status: number, 
     // REST-JSON (Account Management, Access Analyzer): the error type travels in a header.
     res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': 'fault-proxy', 'x-amzn-errortype': jsonCode });
     res.end(JSON.stringify({ message: text }));
+    return;
+  }
+  if (isS3(req)) {
+    // S3's REST-XML error: <Error> at the top.
+    res.writeHead(status, { 'content-type': 'application/xml' });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`);
+    return;
+  }
+  if (/\/ec2\/aws4_request/.test(req.headers.authorization ?? '')) {
+    // EC2's query protocol has an error format of its own.
+    res.writeHead(status, { 'content-type': 'text/xml' });
+    res.end(`<Response><Errors><Error><Code>${code === 'AccessDenied' ? 'UnauthorizedOperation' : code === 'Throttling' ? 'RequestLimitExceeded' : code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`);
     return;
   }
   res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': 'fault-proxy' });

@@ -107,7 +107,7 @@ export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: str
   });
 }
 
-const MUTATING = /^aws [\w()-]+:(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate|Provision)\w* /m;
+const MUTATING = /^aws [\w()-]+:(Create|Update|Put|Attach|Add|Tag|Untag|Delete|Enable|Detach|Remove|Deactivate|Provision|Modify|Start)\w* /m;
 
 /** The mutating operations a --verbose run reports on stderr. */
 export function mutatingCallsIn(stderr: string): string[] {

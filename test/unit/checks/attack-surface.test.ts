@@ -192,7 +192,7 @@ describe('public-access-findings', () => {
   });
 
   it('a denied ListFindings makes only this check error, naming the action', async () => {
-    expect(await check('public-access-findings', { ...SECURE, denied: ['ListFindings'] })).toMatchObject({ status: 'error', detail: expect.stringMatching(/^missing permission access-analyzer\([a-z0-9-]+\):ListFindings \(AccessDenied\)$/) });
+    expect(await check('public-access-findings', { ...SECURE, denied: ['ListFindings'] })).toMatchObject({ status: 'error', detail: expect.stringMatching(/^missing permission access-analyzer:ListFindings in [a-z0-9-]+ \(AccessDenied\)$/) });
   });
 });
 
