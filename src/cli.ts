@@ -151,6 +151,7 @@ export function buildProgram(secrets = new SecretRegistry()): Command {
     .option('--budget-name <name>', 'name of the budget (default: iam-bootstrap-monthly); an existing one is updated')
     .addOption(new Option('--no-budget', 'no budget (and do not ask)'))
     .option('--cloudtrail', 'also create a multi-region trail with log file validation to a new protected bucket (storage costs money)')
+    .addOption(new Option('--no-cloudtrail', 'no trail (the default)'))
     .option('--cloudtrail-name <name>', 'name of the trail (default: iam-bootstrap)')
     .option('--cloudtrail-bucket <name>', 'its bucket (default: iam-bootstrap-cloudtrail-<account>-<region>)')
     .optionsGroup('Organizations:')

@@ -90,7 +90,12 @@ export const budgetStep: Step<BudgetData> = {
     for (const n of addNotifications) changes.push({ field: 'notification', to: `${describeNotification(n)} → ${email}` });
     for (const n of addSubscriber) changes.push({ field: 'notification', from: describeNotification(n), to: `${describeNotification(n)} → also ${email}` });
     if (!changes.length) return plan(this, 'unchanged', `monthly cost budget ${wanted.name} of ${usd(current)} emails ${email} at ${alerts}`, none);
-    return plan(this, 'update', `monthly cost budget ${wanted.name}`, { email, existing, addNotifications, addSubscriber, ...(newAmount !== undefined ? { newAmount } : {}) }, changes);
+    const what = [
+      ...(newAmount !== undefined ? [`${usd(current)} → ${usd(newAmount)}`] : []),
+      ...(addNotifications.length ? [`${addNotifications.length} alert${addNotifications.length === 1 ? '' : 's'} added`] : []),
+      ...(addSubscriber.length ? [`${email} added to ${addSubscriber.length} alert${addSubscriber.length === 1 ? '' : 's'}`] : []),
+    ];
+    return plan(this, 'update', `monthly cost budget ${wanted.name}: ${what.join(', ')}`, { email, existing, addNotifications, addSubscriber, ...(newAmount !== undefined ? { newAmount } : {}) }, changes);
   },
 
   async apply(ctx, p) {

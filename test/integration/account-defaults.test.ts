@@ -75,6 +75,13 @@ describe.skipIf(noMoto)('init: the account defaults on a new account', () => {
     expect(mutatingCallsIn(again.stderr)).toEqual([]);
     expect(again.stderr).toContain('Everything is already in place; nothing to change.');
 
+    // The budget's amount changes only when another is given; its alerts stay.
+    const raised = await runCli(['init', ...IAM_OFF, '--only', 'budget', '--budget-amount', '150', '--budget-email', 'finance@example.com', '--verbose', '--endpoint-url', motoUrl], { env, cwd: workDir() });
+    expect(mutatingCallsIn(raised.stderr).map((l) => l.split(' ')[1])).toEqual(['budgets:UpdateBudget']);
+    const updated = (await budgets.send(new DescribeBudgetsCommand({ AccountId: creds.accountId }))).Budgets?.find((b) => b.BudgetName === 'iam-bootstrap-monthly');
+    expect(Number(updated?.BudgetLimit?.Amount)).toBe(150);
+    expect((await budgets.send(new DescribeNotificationsForBudgetCommand({ AccountId: creds.accountId, BudgetName: 'iam-bootstrap-monthly' }))).Notifications).toHaveLength(3);
+
     const checks = await auditNewChecks(creds);
     for (const id of NEW_CHECKS.filter((c) => c !== 'cloudtrail-multi-region' && c !== 'guardduty')) expect(checks[id]?.status, `${id}: ${checks[id]?.detail}`).toBe('pass');
     expect(checks['cloudtrail-multi-region']).toMatchObject({ status: 'fail', detail: 'no trail' });

@@ -64,10 +64,11 @@ describe.skipIf(noMoto)('after init, audit proves it', () => {
     expect(again.code).toBe(0);
     expect(mutatingCallsIn(again.stderr)).toEqual([]);
     const statuses = Object.fromEntries(JSON.parse(again.stdout).steps.map((s: { id: string; status: string }) => [s.id, s.status]));
-    // Skipped: the access key (not asked for), the Organization-only root steps (their own flags) and the Identity
-    // Center ones (the admin is an IAM user here).
+    // Skipped: the trail and the access key (not asked for), the Organization-only root steps (their own flags) and
+    // the Identity Center ones (the admin is an IAM user here).
     expect(statuses).toEqual({
       ...Object.fromEntries(Object.keys(statuses).map((id) => [id, 'unchanged'])),
+      cloudtrail: 'skip', // only with --cloudtrail
       'access-key': 'skip',
       'root-access': 'skip',
       'root-credentials': 'skip',
