@@ -1,6 +1,7 @@
 /**
- * init's questions. The wizard asks only what has no safe default — the alias, the admin user's name and the
- * security contact (its email, and the phone number AWS requires with it) — and takes every other choice at its
+ * init's questions. The wizard asks only what has no safe default — the alias, the admin user's name, the
+ * security contact (its email, and the phone number AWS requires with it) and a monthly budget amount (only its
+ * owner knows what spend is normal; empty: none) — and takes every other choice at its
  * recommended value; the operator sees the plan and may then change any step through `reviseSettings`.
  * With --yes nothing is asked.
  */
